@@ -1,0 +1,125 @@
+//! Command-line interface: argument parsing, exit codes, diagnostics output.
+
+mod diagnostics;
+mod fonts;
+mod render;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use nianbao::model::Format;
+use nianbao::render::Templates;
+use nianbao::typeset::{FontOptions, FontStore, Role, RoleFonts};
+use nianbao::{Publisher, RenderOptions};
+
+pub use diagnostics::{OutputFormat, Reporter};
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: bad data or a failed render.
+pub const EXIT_FAILURE: i32 = 1;
+/// Exit code: bad usage.
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "nianbao",
+    version,
+    about = "Publishes government information-disclosure annual reports (政府信息公开工作年度报告) as official-layout PDFs",
+    long_about = "Publishes government information-disclosure annual reports (政府信息公开工作年度报告) as PDFs \
+in the official layout (GB/T 9704-2012; format of 国办公开办函〔2021〕30号).\n\n\
+A report is one data file (TOML, JSON or YAML). nianbao checks it, writes Typst source from templates, \
+typesets it in-process with embedded fonts, and writes the PDF.",
+    after_help = "Examples:\n  nianbao render examples/bianlukou-2023.toml -o bianlukou-2023.pdf\n  nianbao typst examples/bianlukou-2023.toml -o report.typ\n  nianbao fonts\n\nExit codes: 0 success, 1 bad data or failed render, 2 usage error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render a report's data file to PDF.
+    #[command(
+        after_help = "Examples:\n  nianbao render examples/bianlukou-2023.toml -o bianlukou-2023.pdf\n  nianbao render report.yaml                  # writes report.pdf next to it\n  cat report.json | nianbao render - --input-format json -o out.pdf\n  nianbao render report.toml --font-dir ~/fonts --font body=FangSong_GB2312,FandolFang\\ R"
+    )]
+    Render(render::RenderArgs),
+    /// Write the generated Typst source of a report, for inspection.
+    #[command(
+        after_help = "Examples:\n  nianbao typst examples/bianlukou-2023.toml -o report.typ\n  nianbao typst examples/bianlukou-2023.toml        # prints to standard output\n\nThe source imports /nianbao.typ, the embedded style library (templates/nianbao.typ)."
+    )]
+    Typst(render::TypstArgs),
+    /// List the font roles, the face chosen for each, and where it was loaded from.
+    #[command(
+        after_help = "Examples:\n  nianbao fonts\n  nianbao fonts --font-dir /usr/share/fonts/truetype --font body=FangSong_GB2312\n  nianbao fonts --all          # also list every font face available"
+    )]
+    Fonts(fonts::FontsArgs),
+}
+
+/// Options shared by every command that typesets.
+#[derive(Args, Clone, Debug, Default)]
+pub struct FontArgs {
+    /// Add the fonts in DIR (searched recursively; repeatable).
+    #[arg(long = "font-dir", value_name = "DIR")]
+    pub font_dirs: Vec<PathBuf>,
+    /// Also use the fonts installed on this system.
+    #[arg(long)]
+    pub system_fonts: bool,
+    /// Set a role's font chain: ROLE=FAMILY[,FAMILY…]; roles: title, body, heading1, heading2, table, page_number (repeatable).
+    #[arg(long = "font", value_name = "ROLE=FAMILIES", value_parser = parse_font_assignment)]
+    pub fonts: Vec<(Role, Vec<String>)>,
+    /// Use the templates in DIR (report.typ.j2, nianbao.typ) in place of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+fn parse_font_assignment(text: &str) -> Result<(Role, Vec<String>), String> {
+    RoleFonts::parse_assignment(text)
+}
+
+impl FontArgs {
+    pub fn publisher(&self) -> Result<Publisher, nianbao::Error> {
+        let fonts = FontStore::new(&FontOptions {
+            dirs: self.font_dirs.clone(),
+            system: self.system_fonts,
+        })?;
+        let templates = match &self.templates {
+            Some(dir) => Templates::with_dir(dir)?,
+            None => Templates::embedded(),
+        };
+        Ok(Publisher::new(Arc::new(fonts), templates))
+    }
+
+    pub fn render_options(&self, seal: Option<PathBuf>) -> RenderOptions {
+        RenderOptions {
+            fonts: self.fonts.clone(),
+            seal,
+        }
+    }
+}
+
+/// How data is read.
+#[derive(Args, Clone, Debug, Default)]
+pub struct InputArgs {
+    /// The data format when reading standard input (`-`) or a file without a known extension.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<Format>,
+}
+
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Render(args) => render::render(args),
+        Command::Typst(args) => render::typst(args),
+        Command::Fonts(args) => fonts::fonts(args),
+    }
+}

@@ -1,0 +1,116 @@
+//! `nianbao render` and `nianbao typst`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use nianbao::model::load_path;
+use nianbao::{export, Error};
+
+use super::{FontArgs, InputArgs, OutputFormat, Reporter, EXIT_FAILURE, EXIT_OK};
+
+#[derive(Args)]
+pub struct RenderArgs {
+    /// The report's data file (.toml, .json, .yaml/.yml), or - for standard input.
+    #[arg(value_name = "DATA")]
+    pub data: PathBuf,
+    /// Where to write the PDF (default: next to DATA, with .pdf).
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+    /// A seal image (PNG or SVG) placed over the signature and date; overrides `seal` in the data.
+    #[arg(long, value_name = "PATH")]
+    pub seal: Option<PathBuf>,
+    /// How errors are printed.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+#[derive(Args)]
+pub struct TypstArgs {
+    /// The report's data file (.toml, .json, .yaml/.yml), or - for standard input.
+    #[arg(value_name = "DATA")]
+    pub data: PathBuf,
+    /// Where to write the Typst source (default: standard output).
+    #[arg(short, long, value_name = "OUT.typ")]
+    pub output: Option<PathBuf>,
+    /// How errors are printed.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// The default output path: next to the data file, with `.pdf`.
+fn default_output(data: &Path) -> PathBuf {
+    if data == Path::new("-") {
+        PathBuf::from("report.pdf")
+    } else {
+        data.with_extension("pdf")
+    }
+}
+
+pub fn render(args: RenderArgs) -> i32 {
+    let reporter = Reporter::new(args.format);
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.data));
+    let result = (|| -> Result<usize, Error> {
+        let loaded = load_path(&args.data, args.input.input_format)?;
+        let publisher = args.fonts.publisher()?;
+        let rendered = publisher.render(&loaded, &args.fonts.render_options(args.seal.clone()))?;
+        export::write_atomic(&output, &rendered.pdf)?;
+        Ok(rendered.pages)
+    })();
+    match result {
+        Ok(pages) => {
+            reporter.note(&format!("wrote {} ({pages} pages)", output.display()));
+            if args.format == OutputFormat::Json {
+                println!(
+                    "{}",
+                    serde_json::json!({"status": "ok", "output": output, "pages": pages})
+                );
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            reporter.error(&e);
+            EXIT_FAILURE
+        }
+    }
+}
+
+pub fn typst(args: TypstArgs) -> i32 {
+    let reporter = Reporter::new(args.format);
+    let result = (|| -> Result<String, Error> {
+        let loaded = load_path(&args.data, args.input.input_format)?;
+        let publisher = args.fonts.publisher()?;
+        let prepared = publisher.prepare(&loaded, &args.fonts.render_options(None))?;
+        Ok(prepared.source)
+    })();
+    match result {
+        Ok(source) => match &args.output {
+            Some(path) => match export::write_atomic(path, source.as_bytes()) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    reporter.error(&e.into());
+                    EXIT_FAILURE
+                }
+            },
+            None => {
+                print!("{source}");
+                EXIT_OK
+            }
+        },
+        Err(e) => {
+            reporter.error(&e);
+            EXIT_FAILURE
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Writes the Typst source of a report: minijinja templates fed with a view of
+//! the report in which every value prints as a Typst literal.
+
+mod literal;
+pub mod refs;
+mod view;
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, ErrorKind, Value};
+
+pub use literal::typst_string;
+pub use refs::RefError;
+pub use view::{ReportView, TextRun};
+
+use crate::model::Report;
+use crate::typeset::RoleFonts;
+
+/// The template that writes the main Typst file.
+pub const MAIN_TEMPLATE: &str = "report.typ.j2";
+/// The Typst style library the main file imports.
+pub const STYLE_LIBRARY: &str = "nianbao.typ";
+
+/// The templates compiled into the binary, with their names.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (MAIN_TEMPLATE, include_str!("../../templates/report.typ.j2")),
+    (STYLE_LIBRARY, include_str!("../../templates/nianbao.typ")),
+];
+
+/// Why the Typst source could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template {name}:{line}: {message}", line = .line.map_or("?".to_string(), |l| l.to_string()))]
+    Template {
+        name: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("cannot read the template {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl From<minijinja::Error> for RenderError {
+    fn from(e: minijinja::Error) -> Self {
+        let mut message = e
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string());
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        RenderError::Template {
+            name: e.name().unwrap_or(MAIN_TEMPLATE).to_string(),
+            line: e.line(),
+            message,
+        }
+    }
+}
+
+/// The templates in use: the embedded ones, each replaceable from a directory.
+#[derive(Clone, Debug, Default)]
+pub struct Templates {
+    overrides: Vec<(String, String, PathBuf)>,
+}
+
+impl Templates {
+    /// The embedded templates.
+    pub fn embedded() -> Templates {
+        Templates::default()
+    }
+
+    /// The embedded templates, with any of them found in `dir` taking their place.
+    pub fn with_dir(dir: &Path) -> Result<Templates, RenderError> {
+        let mut overrides = Vec::new();
+        if !dir.is_dir() {
+            return Err(RenderError::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+            });
+        }
+        for (name, _) in EMBEDDED {
+            let path = dir.join(name);
+            if path.exists() {
+                let text = std::fs::read_to_string(&path).map_err(|source| RenderError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                overrides.push((name.to_string(), text, path));
+            }
+        }
+        Ok(Templates { overrides })
+    }
+
+    /// The text of a template by name.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.overrides
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, t, _)| t.as_str())
+            .or_else(|| EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t))
+    }
+
+    /// Where a template comes from, for messages: the override's path, or "embedded".
+    pub fn origin(&self, name: &str) -> String {
+        match self.overrides.iter().find(|(n, _, _)| n == name) {
+            Some((_, _, p)) => p.display().to_string(),
+            None => format!("templates/{name} (embedded)"),
+        }
+    }
+
+    /// The Typst style library's text.
+    pub fn style_library(&self) -> &str {
+        self.get(STYLE_LIBRARY).unwrap_or_default()
+    }
+}
+
+/// Writes the Typst source of a report.
+pub fn typst_source(
+    report: &Report,
+    fonts: &RoleFonts,
+    templates: &Templates,
+    seal: Option<&str>,
+) -> Result<String, RenderError> {
+    let view = ReportView::new(report, fonts, seal);
+    render_view(&view, templates)
+}
+
+/// Writes the Typst source of a prepared view.
+pub fn render_view(view: &ReportView, templates: &Templates) -> Result<String, RenderError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    // Auto-escaping in a mode of our own: the formatter below prints every
+    // value as a Typst literal, and macro output (already Typst) counts as safe.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("typst"));
+    env.set_formatter(|out, _state, value| {
+        let text = literal::typst_literal(value)?;
+        out.write_str(&text)
+            .map_err(|_| minijinja::Error::from(ErrorKind::WriteFailure))
+    });
+    env.add_filter("raw", |v: Value| -> Result<Value, minijinja::Error> {
+        // Only for values the program itself writes (the version): never data.
+        match v.as_str() {
+            Some(s)
+                if s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c)) =>
+            {
+                Ok(Value::from_safe_string(s.to_string()))
+            }
+            _ => Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                "raw takes a version string only",
+            )),
+        }
+    });
+    let main = templates
+        .get(MAIN_TEMPLATE)
+        .ok_or_else(|| RenderError::Template {
+            name: MAIN_TEMPLATE.into(),
+            line: None,
+            message: "missing".into(),
+        })?;
+    env.add_template_owned(MAIN_TEMPLATE, Cow::Owned(main.to_string()))?;
+    let tmpl = env.get_template(MAIN_TEMPLATE)?;
+    Ok(tmpl.render(Value::from_serialize(view))?)
+}

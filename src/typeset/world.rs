@@ -1,0 +1,135 @@
+//! Our `typst::World`: the generated main file, the embedded style library,
+//! the seal image (read by our code), and the shared fonts. Nothing else: no
+//! other file, no packages, no network.
+
+use std::sync::{Arc, LazyLock};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use super::fonts::FontStore;
+
+/// The fixed virtual paths of every document (Typst interns file ids globally,
+/// so they must not vary per report).
+pub const MAIN_PATH: &str = "/main.typ";
+pub const LIBRARY_PATH: &str = "/nianbao.typ";
+pub const SEAL_PNG_PATH: &str = "/seal.png";
+pub const SEAL_SVG_PATH: &str = "/seal.svg";
+
+fn file_id(path: &str) -> FileId {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("a valid virtual path"),
+    )
+    .intern()
+}
+
+pub(crate) static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| file_id(MAIN_PATH));
+pub(crate) static LIBRARY_ID: LazyLock<FileId> = LazyLock::new(|| file_id(LIBRARY_PATH));
+static SEAL_PNG_ID: LazyLock<FileId> = LazyLock::new(|| file_id(SEAL_PNG_PATH));
+static SEAL_SVG_ID: LazyLock<FileId> = LazyLock::new(|| file_id(SEAL_SVG_PATH));
+
+/// The standard library, built once.
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+
+/// A seal image, read by our code.
+#[derive(Clone, Debug)]
+pub struct SealImage {
+    pub bytes: Bytes,
+    pub svg: bool,
+}
+
+impl SealImage {
+    /// The virtual path at which the document finds the image.
+    pub fn virtual_path(&self) -> &'static str {
+        if self.svg {
+            SEAL_SVG_PATH
+        } else {
+            SEAL_PNG_PATH
+        }
+    }
+}
+
+/// The world one report is compiled in.
+pub struct ReportWorld {
+    main: Source,
+    library_source: Source,
+    seal: Option<SealImage>,
+    fonts: Arc<FontStore>,
+    today: Option<Datetime>,
+}
+
+impl ReportWorld {
+    pub fn new(
+        main_text: String,
+        library_text: &str,
+        seal: Option<SealImage>,
+        fonts: Arc<FontStore>,
+        today: Option<Datetime>,
+    ) -> ReportWorld {
+        ReportWorld {
+            main: Source::new(*MAIN_ID, main_text),
+            library_source: Source::new(*LIBRARY_ID, library_text.to_string()),
+            seal,
+            fonts,
+            today,
+        }
+    }
+
+    /// The source a diagnostic points into, if it is one of ours.
+    pub fn source_of(&self, id: FileId) -> Option<&Source> {
+        if id == *MAIN_ID {
+            Some(&self.main)
+        } else if id == *LIBRARY_ID {
+            Some(&self.library_source)
+        } else {
+            None
+        }
+    }
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.source_of(id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(source) = self.source_of(id) {
+            return Ok(Bytes::from_string(source.clone()));
+        }
+        match &self.seal {
+            Some(seal) if (id == *SEAL_PNG_ID && !seal.svg) || (id == *SEAL_SVG_ID && seal.svg) => {
+                Ok(seal.bytes.clone())
+            }
+            _ => Err(not_found(id)),
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.vpath().get_with_slash().into())
+}
