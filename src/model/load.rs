@@ -433,6 +433,9 @@ fn plain_words(path: String, message: String) -> (String, String) {
     let join = |key: &str| {
         if path == "." {
             key.to_string()
+        } else if path == key || path.ends_with(&format!(".{key}")) {
+            // serde_path_to_error already put an unknown key on the path.
+            path.clone()
         } else {
             format!("{path}.{key}")
         }

@@ -1,0 +1,234 @@
+//! The command line: exit codes, defaults, help, standard input, fonts, templates.
+
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+use predicates::prelude::*;
+
+fn nianbao() -> Command {
+    Command::cargo_bin("nianbao").unwrap()
+}
+
+#[test]
+fn render_writes_next_to_the_data_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("report.toml");
+    std::fs::copy(example(), &data).unwrap();
+    nianbao()
+        .arg("render")
+        .arg(&data)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("report.pdf"));
+    let pdf = dir.path().join("report.pdf");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    // Only the PDF was written: no temporary files left behind.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn render_reads_standard_input_with_input_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.pdf");
+    let json = serde_json::to_string(&load(&example()).report).unwrap();
+    nianbao()
+        .args(["render", "-", "--input-format", "json", "-o"])
+        .arg(&out)
+        .write_stdin(json)
+        .assert()
+        .success();
+    assert!(pdf_text(&out).contains("卞路口乡人民政府"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_has_examples() {
+    nianbao().assert().code(2);
+    nianbao().args(["render"]).assert().code(2);
+    nianbao()
+        .args(["render", "x.toml", "--no-such-flag"])
+        .assert()
+        .code(2);
+    nianbao()
+        .args(["render", "x.toml", "--font", "nosuchrole=A"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown font role"));
+    for cmd in ["render", "typst", "fonts"] {
+        nianbao()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Examples:"))
+            .stdout(predicate::str::contains("nianbao "));
+    }
+    nianbao()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes"));
+}
+
+#[test]
+fn bad_data_exits_1_with_the_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(example())
+        .unwrap()
+        .replace("agency = ", "agncy = ");
+    std::fs::write(&data, text).unwrap();
+    let out = dir.path().join("bad.pdf");
+    nianbao()
+        .arg("render")
+        .arg(&data)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.toml"))
+        .stderr(predicate::str::contains("agncy"))
+        .stderr(predicate::str::contains("did you mean `agency`"));
+    assert!(!out.exists(), "no output for bad data");
+}
+
+#[test]
+fn missing_glyph_is_an_error_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("r.toml");
+    let text = std::fs::read_to_string(example())
+        .unwrap()
+        .replace("无其他需要报告事项。", "无其他需要报告事项𠀋。");
+    std::fs::write(&data, text).unwrap();
+    nianbao()
+        .arg("render")
+        .arg(&data)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("U+2000B"))
+        .stderr(predicate::str::contains("other.paragraphs[0]"));
+    assert!(!dir.path().join("r.pdf").exists());
+}
+
+#[test]
+fn typst_prints_the_generated_source() {
+    nianbao()
+        .arg("typst")
+        .arg(example())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("#import \"/nianbao.typ\": *"))
+        .stdout(predicate::str::contains("#part-heading(\"一、总体情况\")"));
+}
+
+#[test]
+fn fonts_lists_roles_faces_and_origins() {
+    nianbao()
+        .arg("fonts")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("FandolFang R"))
+        .stdout(predicate::str::contains(
+            "embedded fonts/fandol/FandolFang-Regular.otf",
+        ))
+        .stdout(predicate::str::contains("page_number"));
+}
+
+#[test]
+fn font_dir_adds_fonts_and_roles_can_be_remapped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fonts/fandol/FandolKai-Regular.otf"),
+        dir.path().join("MyKai.otf"),
+    )
+    .unwrap();
+    let out = nianbao()
+        .args(["fonts", "--font", "body=FandolKai", "--font-dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let body = stdout.lines().find(|l| l.starts_with("body")).unwrap();
+    assert!(
+        body.contains("FandolKai") && body.contains("MyKai.otf"),
+        "{body}"
+    );
+    // And the render uses it: the body font in the PDF is FandolKai.
+    let pdf = dir.path().join("o.pdf");
+    nianbao()
+        .arg("render")
+        .arg(example())
+        .args(["--font", "body=FandolKai", "-o"])
+        .arg(&pdf)
+        .arg("--font-dir")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(!fonts.contains("FandolFang"), "{fonts}");
+}
+
+#[test]
+fn template_errors_name_the_template_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = std::fs::read_to_string(root().join("templates/nianbao.typ")).unwrap();
+    // An error on a known line of the style library.
+    let broken = format!("{lib}\n#let broken = (\n");
+    std::fs::write(dir.path().join("nianbao.typ"), broken).unwrap();
+    let line = lib.lines().count() + 2;
+    nianbao()
+        .arg("render")
+        .arg(example())
+        .arg("--templates")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("x.pdf"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "nianbao.typ (the style library):{line}:"
+        )));
+}
+
+#[test]
+fn a_typst_warning_fails_the_render() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = std::fs::read_to_string(root().join("templates/report.typ.j2")).unwrap();
+    // An unknown font family is only a warning in Typst; it must fail ours.
+    std::fs::write(
+        dir.path().join("report.typ.j2"),
+        format!("{main}\n#text(font: \"No Such Family\")[x]\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("x.pdf");
+    nianbao()
+        .arg("render")
+        .arg(example())
+        .arg("--templates")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("warning"))
+        .stderr(
+            predicate::str::contains("No Such Family")
+                .or(predicate::str::contains("no such family")),
+        );
+    assert!(!out.exists());
+}
+
+#[test]
+fn json_errors_for_programs() {
+    let out = nianbao()
+        .args(["render", "no-such-file.toml", "--format", "json"])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stderr).unwrap();
+    assert_eq!(v["status"], "error");
+    assert_eq!(v["errors"][0]["file"], "no-such-file.toml");
+}
