@@ -117,18 +117,40 @@ impl Publisher {
 
     /// Renders a loaded report to PDF bytes.
     pub fn render(&self, loaded: &Loaded, options: &RenderOptions) -> Result<Rendered, Error> {
+        self.render_with(loaded, options, &export::ExportOptions::default())
+    }
+
+    /// Renders a loaded report to PDF bytes with export options: a PDF/A
+    /// standard, or an archival copy (PDF/A-3b with the data attached).
+    pub fn render_with(
+        &self,
+        loaded: &Loaded,
+        options: &RenderOptions,
+        export: &export::ExportOptions,
+    ) -> Result<Rendered, Error> {
+        export.effective_standard()?;
         let prepared = self.prepare(loaded, options)?;
         let report = &loaded.report;
         let (y, m, d) = export::creation_date(report);
-        let world = typeset::world(
-            prepared.source,
+        let mut source = prepared.source;
+        let archive_data = export.archive.then(|| {
+            let archived =
+                export::archive::archived_report(report, &options.fonts, prepared.seal.as_ref());
+            source.push_str(&export::archive::attach_markup(prepared.seal.as_ref()));
+            export::archive::canonical_json(&archived)
+        });
+        let mut world = typeset::world(
+            source,
             self.templates.style_library(),
             prepared.seal,
             self.fonts.clone(),
             typeset::datetime(y, m, d),
         );
+        if let Some(data) = archive_data {
+            world = world.with_archive_data(typst::foundations::Bytes::new(data));
+        }
         let doc = typeset::compile(&world)?;
-        let pdf = export::pdf(&doc, report)?;
+        let pdf = export::pdf_with(&doc, report, export)?;
         Ok(Rendered {
             pages: doc.pages().len(),
             pdf,

@@ -1,5 +1,17 @@
 //! PDF export: metadata, a stable document identifier and creation date, and
-//! writing files atomically.
+//! writing files atomically; archival copies (PDF/A with the data attached),
+//! PAdES signatures and their verification.
+
+pub mod archive;
+pub mod pdfdoc;
+pub mod sign;
+pub mod tsa;
+pub mod verify;
+pub mod x509;
+
+pub use archive::{extract_data, Extracted};
+pub use sign::{sign_pdf, Signer};
+pub use verify::{verify_pdf, Verification, VerifyOptions};
 
 use std::io::Write;
 use std::path::Path;
@@ -18,6 +30,77 @@ pub enum ExportError {
     Pdf(Vec<Diagnostic>),
     #[error("{path}: cannot write the output: {reason}")]
     Write { path: String, reason: String },
+    #[error("{0}")]
+    Options(String),
+    /// A file that is not a whole, readable PDF.
+    #[error("{0}")]
+    Input(String),
+    #[error("cannot sign: {0}")]
+    Sign(String),
+    #[error("{0}")]
+    Archive(String),
+}
+
+/// A PDF/A conformance level Typst's exporter enforces (a glyph missing from a
+/// font, or anything else the standard forbids, is then an export error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PdfStandard {
+    /// PDF/A-2b (ISO 19005-2, level B).
+    A2b,
+    /// PDF/A-3b (ISO 19005-3, level B): PDF/A-2b plus attached files.
+    A3b,
+}
+
+impl PdfStandard {
+    pub fn name(self) -> &'static str {
+        match self {
+            PdfStandard::A2b => "a-2b",
+            PdfStandard::A3b => "a-3b",
+        }
+    }
+}
+
+impl std::str::FromStr for PdfStandard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "a-2b" => Ok(PdfStandard::A2b),
+            "a-3b" => Ok(PdfStandard::A3b),
+            _ => Err(format!("unknown PDF standard `{s}`; use a-2b or a-3b")),
+        }
+    }
+}
+
+/// How a report's PDF is exported: the options `render` and `batch` pass through
+/// [`crate::Publisher::render_with`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Conform to a PDF/A standard (`--pdf-standard`).
+    pub standard: Option<PdfStandard>,
+    /// An archival copy (`--archive`): PDF/A-3b with the report's data attached
+    /// as canonical JSON (and the seal image, when there is one).
+    pub archive: bool,
+}
+
+impl ExportOptions {
+    /// The archival-copy options.
+    pub fn archive() -> ExportOptions {
+        ExportOptions {
+            standard: Some(PdfStandard::A3b),
+            archive: true,
+        }
+    }
+
+    /// The standard in force, checking the options agree with each other.
+    pub fn effective_standard(&self) -> Result<Option<PdfStandard>, ExportError> {
+        match (self.archive, self.standard) {
+            (true, Some(PdfStandard::A2b)) => Err(ExportError::Options(
+                "--archive makes a PDF/A-3b copy (PDF/A-2b cannot carry the data); leave out --pdf-standard a-2b".into(),
+            )),
+            (true, _) => Ok(Some(PdfStandard::A3b)),
+            (false, s) => Ok(s),
+        }
+    }
 }
 
 /// The stable identifier of a report's PDF: agency, year and title, never the
@@ -42,6 +125,23 @@ pub fn creation_date(report: &Report) -> (u16, u8, u8) {
 
 /// Exports pages as PDF bytes.
 pub fn pdf(doc: &PagedDocument, report: &Report) -> Result<Vec<u8>, ExportError> {
+    pdf_with(doc, report, &ExportOptions::default())
+}
+
+/// Exports pages as PDF bytes, to a PDF/A standard when the options ask for one.
+pub fn pdf_with(
+    doc: &PagedDocument,
+    report: &Report,
+    export: &ExportOptions,
+) -> Result<Vec<u8>, ExportError> {
+    let standards = match export.effective_standard()? {
+        None => PdfStandards::default(),
+        Some(s) => PdfStandards::new(&[match s {
+            PdfStandard::A2b => typst_pdf::PdfStandard::A_2b,
+            PdfStandard::A3b => typst_pdf::PdfStandard::A_3b,
+        }])
+        .map_err(|e| ExportError::Options(e.message().to_string()))?,
+    };
     let (y, m, d) = creation_date(report);
     let timestamp = crate::typeset::datetime(y, m, d).map(Timestamp::new_utc);
     let options = PdfOptions {
@@ -49,7 +149,7 @@ pub fn pdf(doc: &PagedDocument, report: &Report) -> Result<Vec<u8>, ExportError>
         creator: Smart::Custom(Some(format!("nianbao {}", env!("CARGO_PKG_VERSION")))),
         timestamp,
         page_ranges: None,
-        standards: PdfStandards::default(),
+        standards,
         tagged: true,
         pretty: false,
     };

@@ -18,7 +18,9 @@ pub use fonts::{
     FontEntry, FontError, FontOptions, FontOrigin, FontStore, Role, RoleFonts, SharedFonts,
     EMBEDDED_FONTS,
 };
-pub use world::{ReportWorld, SealImage, LIBRARY_PATH, MAIN_PATH};
+pub use world::{
+    ReportWorld, SealImage, ARCHIVE_DATA_PATH, LIBRARY_PATH, MAIN_PATH, SEAL_PNG_PATH, SEAL_SVG_PATH,
+};
 
 use crate::render::{TextRun, MAIN_TEMPLATE, STYLE_LIBRARY};
 

@@ -19,6 +19,8 @@ pub const MAIN_PATH: &str = "/main.typ";
 pub const LIBRARY_PATH: &str = "/nianbao.typ";
 pub const SEAL_PNG_PATH: &str = "/seal.png";
 pub const SEAL_SVG_PATH: &str = "/seal.svg";
+/// The report's data in an archival copy (canonical JSON, attached to the PDF).
+pub const ARCHIVE_DATA_PATH: &str = "/nianbao-data.json";
 
 fn file_id(path: &str) -> FileId {
     RootedPath::new(
@@ -32,6 +34,7 @@ pub(crate) static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| file_id(MAIN_PATH
 pub(crate) static LIBRARY_ID: LazyLock<FileId> = LazyLock::new(|| file_id(LIBRARY_PATH));
 static SEAL_PNG_ID: LazyLock<FileId> = LazyLock::new(|| file_id(SEAL_PNG_PATH));
 static SEAL_SVG_ID: LazyLock<FileId> = LazyLock::new(|| file_id(SEAL_SVG_PATH));
+static ARCHIVE_DATA_ID: LazyLock<FileId> = LazyLock::new(|| file_id(ARCHIVE_DATA_PATH));
 
 /// The standard library, built once.
 static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
@@ -61,9 +64,17 @@ pub struct ReportWorld {
     seal: Option<SealImage>,
     fonts: Arc<FontStore>,
     today: Option<Datetime>,
+    /// The bytes served at [`ARCHIVE_DATA_PATH`], for archival copies.
+    archive_data: Option<Bytes>,
 }
 
 impl ReportWorld {
+    /// Serves `bytes` at [`ARCHIVE_DATA_PATH`] (the data of an archival copy).
+    pub fn with_archive_data(mut self, bytes: Bytes) -> ReportWorld {
+        self.archive_data = Some(bytes);
+        self
+    }
+
     pub fn new(
         main_text: String,
         library_text: &str,
@@ -77,6 +88,7 @@ impl ReportWorld {
             seal,
             fonts,
             today,
+            archive_data: None,
         }
     }
 
@@ -112,6 +124,11 @@ impl World for ReportWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if let Some(source) = self.source_of(id) {
             return Ok(Bytes::from_string(source.clone()));
+        }
+        if id == *ARCHIVE_DATA_ID {
+            if let Some(bytes) = &self.archive_data {
+                return Ok(bytes.clone());
+            }
         }
         match &self.seal {
             Some(seal) if (id == *SEAL_PNG_ID && !seal.svg) || (id == *SEAL_SVG_ID && seal.svg) => {
