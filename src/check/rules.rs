@@ -64,7 +64,11 @@ fn r1_balance(f: &mut Findings, r: &Report) {
                     table: Some(TABLE_3),
                     row: Some("一、二 / （七）总计、四".into()),
                     column: Some(request_column(c)),
-                    key: key(&format!("requests.carried_forward[{}]", c.min(5))),
+                    key: key(&if c < 6 {
+                        format!("requests.carried_forward[{c}]")
+                    } else {
+                        "requests.carried_forward".to_string()
+                    }),
                 },
                 Some(format!("一 + 二 = {} + {} = {left}", new[c], carried[c])),
                 Some(format!("（七）总计 + 四 = {} + {} = {right}", total[c], forward[c])),
@@ -441,7 +445,11 @@ fn r7_carried_over(f: &mut Findings, r: &Report, prev: &Loaded) {
                     table: Some(TABLE_3),
                     row: Some(RequestRow::CarriedOver.label().into()),
                     column: Some(request_column(c)),
-                    key: key(&format!("requests.carried_over[{}]", c.min(5))),
+                    key: key(&if c < 6 {
+                        format!("requests.carried_over[{c}]")
+                    } else {
+                        "requests.carried_over".to_string()
+                    }),
                 },
                 Some(format!("{} (四、结转下年度继续办理 in {})", then[c], prev.source.name)),
                 Some(now[c].to_string()),

@@ -1,8 +1,13 @@
 //! Command-line interface: argument parsing, exit codes, diagnostics output.
 
+mod check;
 mod diagnostics;
+mod extract;
 mod fonts;
+mod init;
 mod render;
+mod sign;
+mod verify;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -46,6 +51,16 @@ enum Command {
         after_help = "Examples:\n  nianbao render examples/bianlukou-2023.toml -o bianlukou-2023.pdf\n  nianbao render report.yaml                  # writes report.pdf next to it\n  cat report.json | nianbao render - --input-format json -o out.pdf\n  nianbao render report.toml --font-dir ~/fonts --font body=FangSong_GB2312,FandolFang\\ R"
     )]
     Render(render::RenderArgs),
+    /// Check reports against every rule of the format (R1–R13) without rendering.
+    #[command(
+        after_help = "Examples:\n  nianbao check examples/bianlukou-2023.toml\n  nianbao check reports/*.toml --format json\n  nianbao check 2024.toml --prev 2023.toml --deny-warnings\n\nErrors: R1–R6, R12 (and R7 with --prev). Warnings: R8 (with --prev), R9, R10, R11 (with --prev), R13.\nExit 1 when any error is found (or any warning, with --deny-warnings)."
+    )]
+    Check(check::CheckArgs),
+    /// Write a complete data skeleton (every key, zeros, official labels as comments).
+    #[command(
+        after_help = "Examples:\n  nianbao init --agency 某某县人民政府办公室 --year 2024 -o 2024.toml\n  nianbao init > skeleton.toml"
+    )]
+    Init(init::InitArgs),
     /// Write the generated Typst source of a report, for inspection.
     #[command(
         after_help = "Examples:\n  nianbao typst examples/bianlukou-2023.toml -o report.typ\n  nianbao typst examples/bianlukou-2023.toml        # prints to standard output\n\nThe source imports /nianbao.typ, the embedded style library (templates/nianbao.typ)."
@@ -56,6 +71,21 @@ enum Command {
         after_help = "Examples:\n  nianbao fonts\n  nianbao fonts --font-dir /usr/share/fonts/truetype --font body=FangSong_GB2312\n  nianbao fonts --all          # also list every font face available"
     )]
     Fonts(fonts::FontsArgs),
+    /// Sign a PDF with a PAdES signature (B-B; B-T with --tsa), keeping PDF/A.
+    #[command(
+        after_help = "Examples:\n  nianbao render report.toml --archive -o copy.pdf\n  nianbao sign copy.pdf --key key.pem --cert cert.pem --chain ca.pem -o signed.pdf\n  nianbao sign copy.pdf --key key.pem --cert cert.pem --tsa http://127.0.0.1:3180/ -o signed.pdf\n\nThe signature is added as an incremental update: the original bytes (and any earlier\nsignature) stay intact. Keys: PKCS#8 PEM, RSA or P-256. Nothing is written on error."
+    )]
+    Sign(sign::SignArgs),
+    /// Verify a signed PDF: signatures, certificate chain, PAdES level, time-stamp, archived data.
+    #[command(
+        after_help = "Examples:\n  nianbao verify signed.pdf --trust root.pem\n  nianbao verify signed.pdf --trust root.pem --format json\n\nExit 0 only when every signature is intact, valid and trusted, the whole file is signed,\nand (for archival copies) re-rendering the embedded data reproduces the signed revision."
+    )]
+    Verify(verify::VerifyArgs),
+    /// Take the report data out of an archival copy (`render --archive`).
+    #[command(
+        after_help = "Examples:\n  nianbao extract copy.pdf -o data.json\n  nianbao extract copy.pdf | jq .agency\n\nThe data re-renders to the same archival copy: nianbao render data.json --archive."
+    )]
+    Extract(extract::ExtractArgs),
 }
 
 /// Options shared by every command that typesets.
@@ -119,7 +149,12 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Render(args) => render::render(args),
+        Command::Check(args) => check::check(args),
+        Command::Init(args) => init::init(args),
         Command::Typst(args) => render::typst(args),
         Command::Fonts(args) => fonts::fonts(args),
+        Command::Sign(args) => sign::sign(args),
+        Command::Verify(args) => verify::verify(args),
+        Command::Extract(args) => extract::extract(args),
     }
 }

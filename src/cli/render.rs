@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use nianbao::check::Severity;
 use nianbao::model::load_path;
 use nianbao::{export, Error};
 
@@ -23,6 +24,15 @@ pub struct RenderArgs {
     /// How errors are printed.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+    /// Render even when the data breaks rules of the format (says so on standard error).
+    #[arg(long)]
+    pub force: bool,
+    /// Conform to PDF/A: a-2b or a-3b (a glyph missing from its font is then an error).
+    #[arg(long, value_name = "STANDARD")]
+    pub pdf_standard: Option<export::PdfStandard>,
+    /// Make an archival copy: PDF/A-3b with the report's data attached (take it out with `nianbao extract`).
+    #[arg(long)]
+    pub archive: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -61,10 +71,47 @@ pub fn render(args: RenderArgs) -> i32 {
         .output
         .clone()
         .unwrap_or_else(|| default_output(&args.data));
+    // Check first: a report that breaks a rule of the format is not printed.
+    let (loaded, checked) = super::check::check_file(&args.data, &args.input, None);
+    super::check::print_findings(&checked.findings);
+    let errors = checked
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    if let Some(e) = checked.error {
+        reporter.error(&e);
+        return EXIT_FAILURE;
+    }
+    if errors > 0 {
+        if !args.force || loaded.is_none() {
+            eprintln!(
+                "error: not rendering {}: the data breaks {errors} rule{} of the format (fix the data, or use --force to render anyway)",
+                checked.file,
+                if errors == 1 { "" } else { "s" }
+            );
+            return EXIT_FAILURE;
+        }
+        eprintln!(
+            "warning: rendering {} despite {errors} error{} (--force)",
+            checked.file,
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    let Some(loaded) = loaded else {
+        return EXIT_FAILURE;
+    };
     let result = (|| -> Result<usize, Error> {
-        let loaded = load_path(&args.data, args.input.input_format)?;
         let publisher = args.fonts.publisher()?;
-        let rendered = publisher.render(&loaded, &args.fonts.render_options(args.seal.clone()))?;
+        let export_options = export::ExportOptions {
+            standard: args.pdf_standard,
+            archive: args.archive,
+        };
+        let rendered = publisher.render_with(
+            &loaded,
+            &args.fonts.render_options(args.seal.clone()),
+            &export_options,
+        )?;
         export::write_atomic(&output, &rendered.pdf)?;
         Ok(rendered.pages)
     })();

@@ -335,6 +335,7 @@ fn parse(source: &SourceText) -> Result<Report, LoadError> {
             report
         }
         Format::Yaml => {
+            yaml_syntax(file, text)?;
             let de = serde_norway::Deserializer::from_str(text);
             serde_path_to_error::deserialize(de).map_err(|e| {
                 let path = e.path().to_string();
@@ -343,18 +344,37 @@ fn parse(source: &SourceText) -> Result<Report, LoadError> {
                     Some(l) => (Some(l.line()), Some(l.column())),
                     None => (None, None),
                 };
-                data_error(
-                    file,
-                    "YAML",
-                    path,
-                    line,
-                    column,
-                    strip_position(&inner.to_string()),
-                )
+                // serde_norway puts the path in front of the message: drop it.
+                let message = strip_position(&inner.to_string());
+                let message = match message.strip_prefix(&format!("{path}: ")) {
+                    Some(m) => m.to_string(),
+                    None => message,
+                };
+                data_error(file, "YAML", path, line, column, message)
             })?
         }
     };
     validate(file, report)
+}
+
+/// Reports YAML syntax errors as such (serde reads YAML as a stream and would
+/// blame whatever key it was reading when the syntax broke).
+fn yaml_syntax(file: &str, text: &str) -> Result<(), LoadError> {
+    struct Ignore;
+    impl yaml_rust2::parser::MarkedEventReceiver for Ignore {
+        fn on_event(&mut self, _: yaml_rust2::Event, _: yaml_rust2::scanner::Marker) {}
+    }
+    let mut parser = yaml_rust2::parser::Parser::new_from_str(text);
+    parser.load(&mut Ignore, true).map_err(|e| {
+        let m = e.marker();
+        LoadError::Syntax {
+            file: file.to_string(),
+            format: "YAML",
+            line: Some(m.line()),
+            column: Some(m.col() + 1),
+            message: e.info().to_string(),
+        }
+    })
 }
 
 /// Turns a deserializer's error into ours: syntax errors stay syntax errors,

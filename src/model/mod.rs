@@ -4,6 +4,7 @@
 
 mod load;
 mod locate;
+mod skeleton;
 pub mod tables;
 pub mod values;
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use load::{load_path, load_str, DataErrorKind, Format, LoadError, Loaded, SourceText};
 pub use locate::{locate, KeyPath, Segment};
+pub use skeleton::skeleton;
 pub use tables::{
     Active2021, ActiveTable, AppealGroup, AppealKind, AppealsTable, ApplicantRow, DocumentCounts,
     OutcomeGroup, RequestRow, RequestsTable, APPEAL_COLUMNS, APPLICANT_COLUMNS,

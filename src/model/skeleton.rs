@@ -1,0 +1,181 @@
+//! A complete data skeleton (`nianbao init`): every key, zeros in every row,
+//! the official Chinese label of each key as a comment.
+
+use std::fmt::Write;
+
+use super::tables::{AppealKind, RequestRow};
+use super::Edition;
+
+/// A TOML string literal.
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Writes the skeleton of a report for `agency` and `year`.
+pub fn skeleton(agency: &str, year: u16, edition: Edition) -> String {
+    let mut o = String::new();
+    let w = &mut o;
+    let _ = writeln!(
+        w,
+        "# {agency}{year}年政府信息公开工作年度报告 — data for nianbao."
+    );
+    let _ = writeln!(w, "# Format: {} edition ({}).", edition, edition.notice());
+    let _ = writeln!(w, "# Replace the bracketed placeholder text, give every number (0 where there is nothing), then:");
+    let _ = writeln!(w, "#   nianbao check THIS_FILE && nianbao render THIS_FILE");
+    let _ = writeln!(w, "# Prose may quote table values: ${{requests.new.total}} prints 本年新收申请总计 (see README).");
+    let _ = writeln!(w);
+    let _ = writeln!(w, "edition = {}  # 格式版本", quoted(edition.as_str()));
+    let _ = writeln!(
+        w,
+        "agency = {}  # 报告机关（标题、署名、PDF 作者）",
+        quoted(agency)
+    );
+    let _ = writeln!(
+        w,
+        "year = {year}  # 报告年度（统计期限 {year}年1月1日至12月31日）"
+    );
+    let _ = writeln!(
+        w,
+        "# title = \"…\"  # 标题；默认为 机关名称 + 年度 + “年政府信息公开工作年度报告”"
+    );
+    let _ = writeln!(
+        w,
+        "# date = \"{}-01-20\"  # 成文日期，印在文末署名之下",
+        year + 1
+    );
+    let _ = writeln!(
+        w,
+        "# seal = \"seal.png\"  # 印章图像（PNG 或 SVG），相对于本文件"
+    );
+    let _ = writeln!(w, "# preamble = [\"…\"]  # 标题与“一、总体情况”之间的段落");
+    let _ = writeln!(w);
+    let _ = writeln!(w, "# 一、总体情况");
+    let _ = writeln!(w, "[overview]");
+    let _ = writeln!(
+        w,
+        "paragraphs = [{}]",
+        quoted(&format!(
+            "本年度报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）的要求编制。所列数据统计期限为{year}年1月1日至12月31日。［请填写总体情况。］"
+        ))
+    );
+    for (title, what) in [
+        ("主动公开。", "主动公开"),
+        ("依申请公开。", "依申请公开"),
+        ("政府信息管理。", "政府信息管理"),
+        ("政府信息公开平台建设。", "政府信息公开平台建设"),
+        ("监督保障。", "监督保障"),
+    ] {
+        let _ = writeln!(w);
+        let _ = writeln!(
+            w,
+            "[[overview.items]]  # （一）（二）… are numbered automatically"
+        );
+        let _ = writeln!(w, "title = {}", quoted(title));
+        let _ = writeln!(
+            w,
+            "run_in = true  # the first paragraph continues on the title's line"
+        );
+        let _ = writeln!(
+            w,
+            "paragraphs = [{}]",
+            quoted(&format!("［请填写{what}情况。］"))
+        );
+    }
+    let _ = writeln!(w);
+    let _ = writeln!(w, "# 二、主动公开政府信息情况（表二）");
+    let _ = writeln!(w, "[active]");
+    let _ = writeln!(
+        w,
+        "# 第二十条第（一）项: 本年制发件数 · 本年废止件数 · 现行有效件数"
+    );
+    let _ = writeln!(
+        w,
+        "rules = {{ issued = 0, repealed = 0, in_force = 0 }}  # 规章"
+    );
+    let _ = writeln!(
+        w,
+        "normative_documents = {{ issued = 0, repealed = 0, in_force = 0 }}  # 行政规范性文件"
+    );
+    let _ = writeln!(
+        w,
+        "licensing = 0  # 第二十条第（五）项 行政许可 · 本年处理决定数量"
+    );
+    let _ = writeln!(
+        w,
+        "penalties = 0  # 第二十条第（六）项 行政处罚 · 本年处理决定数量"
+    );
+    let _ = writeln!(
+        w,
+        "coercive_measures = 0  # 第二十条第（六）项 行政强制 · 本年处理决定数量"
+    );
+    let _ = writeln!(
+        w,
+        "fees = 0  # 第二十条第（八）项 行政事业性收费 · 本年收费金额（单位：万元），可有小数"
+    );
+    let _ = writeln!(w);
+    let _ = writeln!(w, "# 三、收到和处理政府信息公开申请情况（表三）");
+    let _ = writeln!(w, "# Each row: [自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他]; 总计 is computed.");
+    let _ = writeln!(w, "# 勾稽关系: 一 + 二 = （七）总计 + 四, in every column.");
+    let _ = writeln!(w, "[requests]");
+    for row in RequestRow::rows_of(edition) {
+        let _ = writeln!(
+            w,
+            "{} = [0, 0, 0, 0, 0, 0]  # {}",
+            row.key(),
+            row.full_label()
+        );
+    }
+    let _ = writeln!(w);
+    let _ = writeln!(w, "# 四、政府信息公开行政复议、行政诉讼情况（表四）");
+    let _ = writeln!(
+        w,
+        "# Each group: [结果维持, 结果纠正, 其他结果, 尚未审结]; 总计 is computed."
+    );
+    let _ = writeln!(w, "[appeals]");
+    for kind in AppealKind::ALL {
+        let _ = writeln!(w, "{} = [0, 0, 0, 0]  # {}", kind.key(), kind.label());
+    }
+    let _ = writeln!(w);
+    let _ = writeln!(w, "# 五、存在的主要问题及改进情况");
+    for (title, text) in [
+        (
+            "存在问题",
+            "［请填写本年度政府信息公开工作存在的主要问题。］",
+        ),
+        (
+            "改进情况",
+            "［请填写上年度问题的整改情况和下一步改进措施。］",
+        ),
+    ] {
+        let _ = writeln!(w, "[[problems.items]]");
+        let _ = writeln!(w, "title = {}", quoted(title));
+        let _ = writeln!(w, "paragraphs = [{}]", quoted(text));
+        let _ = writeln!(w);
+    }
+    let _ = writeln!(
+        w,
+        "# 六、其他需要报告的事项（如按照《政府信息公开信息处理费管理办法》收取信息处理费的情况）"
+    );
+    let _ = writeln!(w, "[other]");
+    let _ = writeln!(
+        w,
+        "paragraphs = [{}]",
+        quoted("［请填写其他需要报告的事项；没有则写“无其他需要报告的事项。”］")
+    );
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_skeleton_loads_with_every_row() {
+        let text = skeleton("某某县人民政府办公室", 2024, Edition::E2021);
+        let loaded = crate::model::load_str("s.toml", &text, crate::model::Format::Toml).unwrap();
+        assert_eq!(loaded.report.agency, "某某县人民政府办公室");
+        assert_eq!(loaded.report.requests.rows.len(), 25);
+        assert!(text.contains("# （三）不予公开 1.属于国家秘密"));
+        assert!(text.contains("# 行政诉讼 · 复议后起诉"));
+    }
+}
