@@ -81,6 +81,21 @@ pub struct Signer {
     pub reason: Option<String>,
 }
 
+impl std::fmt::Debug for Signer {
+    /// Names the certificate and options, never the key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("key", &self.key.algorithm())
+            .field("cert", &x509::subject(&self.cert))
+            .field("chain", &self.chain.len())
+            .field("tsa", &self.tsa)
+            .field("time", &self.time)
+            .field("visible", &self.visible)
+            .field("reason", &self.reason)
+            .finish()
+    }
+}
+
 impl Signer {
     /// A signer from PEM texts: a PKCS#8 key (RSA or P-256), its certificate and,
     /// optionally, the certificates of the issuing CAs.

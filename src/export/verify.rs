@@ -111,7 +111,10 @@ pub fn verify_pdf(
     options: &VerifyOptions,
     rerender: Option<Rerender<'_>>,
 ) -> Result<Verification, ExportError> {
-    let doc = pdfdoc::load(pdf)?;
+    let doc = match pdfdoc::load(pdf) {
+        Ok(doc) => doc,
+        Err(strict) => pdfdoc::load_lenient(pdf).map_err(|_| strict)?,
+    };
     let mut problems = Vec::new();
     let mut signatures: Vec<SignatureReport> = find_signatures(&doc)
         .into_iter()
