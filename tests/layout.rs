@@ -490,11 +490,12 @@ fn page_numbers() {
     }
 }
 
-/// Table boxes: the union of a page's table rules (stroked paths).
+/// Table boxes: the union of a page's table rules (stroked straight lines; the
+/// seal's curves are not rules).
 fn table_box(page: &Page) -> Option<Rect> {
     page.shapes
         .iter()
-        .filter(|s| s.stroked)
+        .filter(|s| s.stroked && (s.bbox.x1 - s.bbox.x0 < 0.1 || s.bbox.y1 - s.bbox.y0 < 0.1))
         .map(|s| {
             let w = s.line_width / 2.0;
             Rect {
