@@ -11,6 +11,7 @@
 //! [`Publisher`] holds what is shared by every document (fonts, templates) and
 //! runs the steps; the command-line tool is a thin layer over it.
 
+pub mod batch;
 pub mod check;
 pub mod export;
 pub mod model;
@@ -60,6 +61,19 @@ pub struct RenderOptions {
 pub struct Rendered {
     pub pdf: Vec<u8>,
     pub pages: usize,
+    /// Where the time went.
+    pub timings: Timings,
+}
+
+/// Wall time of the steps of one render.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// References, view, coverage check and templates (our own work).
+    pub template: std::time::Duration,
+    /// Typst: evaluation and layout.
+    pub layout: std::time::Duration,
+    /// Typst: PDF export.
+    pub export: std::time::Duration,
 }
 
 /// A report ready for Typst: its source and its seal image.
@@ -129,6 +143,7 @@ impl Publisher {
         export: &export::ExportOptions,
     ) -> Result<Rendered, Error> {
         export.effective_standard()?;
+        let started = std::time::Instant::now();
         let prepared = self.prepare(loaded, options)?;
         let report = &loaded.report;
         let (y, m, d) = export::creation_date(report);
@@ -149,11 +164,18 @@ impl Publisher {
         if let Some(data) = archive_data {
             world = world.with_archive_data(typst::foundations::Bytes::new(data));
         }
+        let prepared_at = std::time::Instant::now();
         let doc = typeset::compile(&world)?;
+        let laid_out_at = std::time::Instant::now();
         let pdf = export::pdf_with(&doc, report, export)?;
         Ok(Rendered {
             pages: doc.pages().len(),
             pdf,
+            timings: Timings {
+                template: prepared_at - started,
+                layout: laid_out_at - prepared_at,
+                export: laid_out_at.elapsed(),
+            },
         })
     }
 

@@ -1,5 +1,6 @@
 //! Command-line interface: argument parsing, exit codes, diagnostics output.
 
+mod batch;
 mod check;
 mod diagnostics;
 mod extract;
@@ -51,6 +52,16 @@ enum Command {
         after_help = "Examples:\n  nianbao render examples/bianlukou-2023.toml -o bianlukou-2023.pdf\n  nianbao render report.yaml                  # writes report.pdf next to it\n  cat report.json | nianbao render - --input-format json -o out.pdf\n  nianbao render report.toml --font-dir ~/fonts --font body=FangSong_GB2312,FandolFang\\ R"
     )]
     Render(render::RenderArgs),
+    /// Render many reports at once: in parallel, resumable, with a manifest.
+    #[command(
+        after_help = "Examples:\n  nianbao batch reports/ -o out/\n  nianbao batch reports/ -o out/ --jobs 2 --skip-unchanged\n  nianbao batch reports/ -o out/ --shard 2/8          # this machine renders shard 2 of 8\n  nianbao manifest merge out/manifest-*-of-8.json -o out/manifest.json\n\nA report that fails its checks or its render is listed and the others go on; exit 1 if any failed.\nOutputs are named {agency}{year}年政府信息公开工作年度报告.pdf; out/manifest.json and .csv list every report."
+    )]
+    Batch(batch::BatchArgs),
+    /// Work with batch manifests.
+    Manifest(batch::ManifestArgs),
+    /// Write synthetic, valid reports (for tests and benchmarks).
+    #[command(after_help = "Example:\n  nianbao generate 200 -o /tmp/reports --seed 1")]
+    Generate(batch::GenerateArgs),
     /// Check reports against every rule of the format (R1–R13) without rendering.
     #[command(
         after_help = "Examples:\n  nianbao check examples/bianlukou-2023.toml\n  nianbao check reports/*.toml --format json\n  nianbao check 2024.toml --prev 2023.toml --deny-warnings\n\nErrors: R1–R6, R12 (and R7 with --prev). Warnings: R8 (with --prev), R9, R10, R11 (with --prev), R13.\nExit 1 when any error is found (or any warning, with --deny-warnings)."
@@ -150,6 +161,9 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Render(args) => render::render(args),
         Command::Check(args) => check::check(args),
+        Command::Batch(args) => batch::batch(args),
+        Command::Manifest(args) => batch::manifest(args),
+        Command::Generate(args) => batch::generate(args),
         Command::Init(args) => init::init(args),
         Command::Typst(args) => render::typst(args),
         Command::Fonts(args) => fonts::fonts(args),

@@ -224,12 +224,23 @@ pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadErro
             source,
         })?
     };
-    let text = decode(&name, bytes)?;
     let dir = if stdin {
         std::env::current_dir().ok()
     } else {
         Some(path.parent().map(Path::to_path_buf).unwrap_or_default())
     };
+    load_bytes(name, dir, bytes, format)
+}
+
+/// Loads a report from bytes already read (e.g. by a batch that also hashes them).
+/// `dir` is where relative paths in the data (the seal) are resolved.
+pub fn load_bytes(
+    name: String,
+    dir: Option<PathBuf>,
+    bytes: Vec<u8>,
+    format: Format,
+) -> Result<Loaded, LoadError> {
+    let text = decode(&name, bytes)?;
     let source = SourceText {
         name,
         dir,

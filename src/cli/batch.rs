@@ -1,0 +1,289 @@
+//! `nianbao batch`, `nianbao manifest merge` and `nianbao generate`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+
+use nianbao::batch::{self, BatchOptions, Entry, Manifest, Shard, Status};
+use nianbao::export;
+
+use super::{FontArgs, OutputFormat, Reporter, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+
+#[derive(Args)]
+pub struct BatchArgs {
+    /// Data files, or directories searched recursively for .toml/.json/.yaml/.yml.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The output directory (created if missing); PDFs and manifest.json/.csv go here.
+    #[arg(short, long, value_name = "OUTDIR")]
+    pub output: PathBuf,
+    /// Worker threads (default: the number of cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Render only shard K of N (by a stable hash of each input's path relative to its INPUT).
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+    /// Skip reports whose input hash, nianbao version and existing output match the manifest.
+    #[arg(long)]
+    pub skip_unchanged: bool,
+    /// Print only failures and the summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print where the time went (per step) and the peak memory after the summary.
+    #[arg(long)]
+    pub timings: bool,
+    /// How many documents an unused cached layout result survives (Typst's comemo cache).
+    #[arg(long, value_name = "N", default_value_t = 3, hide = true)]
+    pub cache_age: usize,
+    /// Conform to PDF/A: a-2b or a-3b.
+    #[arg(long, value_name = "STANDARD")]
+    pub pdf_standard: Option<export::PdfStandard>,
+    /// Make archival copies: PDF/A-3b with each report's data attached.
+    #[arg(long)]
+    pub archive: bool,
+    /// Sign every output (PAdES, as `nianbao sign`) with --key and --cert.
+    #[arg(long, requires_all = ["key", "cert"])]
+    pub sign: bool,
+    #[command(flatten)]
+    pub signer: super::sign::SignerArgs,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+#[derive(Args)]
+pub struct ManifestArgs {
+    #[command(subcommand)]
+    pub command: ManifestCommand,
+}
+
+#[derive(Subcommand)]
+pub enum ManifestCommand {
+    /// Join the manifests of several shards into one.
+    #[command(
+        after_help = "Example:\n  nianbao manifest merge out/manifest-*-of-4.json -o out/manifest.json"
+    )]
+    Merge {
+        /// Shard manifests (manifest-K-of-N.json).
+        #[arg(required = true)]
+        manifests: Vec<PathBuf>,
+        /// The merged manifest (a .csv is written next to it).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// How many reports to write.
+    #[arg(value_name = "COUNT")]
+    pub count: usize,
+    /// The directory to write them to (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// The seed: the same seed writes the same reports.
+    #[arg(long, default_value_t = 2024)]
+    pub seed: u64,
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Rendered => "rendered",
+        Status::Failed => "FAILED",
+        Status::Skipped => "skipped",
+    }
+}
+
+pub fn batch(args: BatchArgs) -> i32 {
+    let reporter = Reporter::new(OutputFormat::Text);
+    let publisher = match args.fonts.publisher() {
+        Ok(p) => p,
+        Err(e) => {
+            reporter.error(&e);
+            return EXIT_FAILURE;
+        }
+    };
+    if !args.sign && (args.signer.key.is_some() || args.signer.cert.is_some()) {
+        eprintln!("error: --key and --cert sign only with --sign");
+        return EXIT_USAGE;
+    }
+    let signer = match args.signer.signer() {
+        Ok(s) => s.filter(|_| args.sign).map(Arc::new),
+        Err(e) => {
+            reporter.error(&e.into());
+            return EXIT_FAILURE;
+        }
+    };
+    let jobs = match batch::discover(&args.inputs, &args.output) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let workers = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Typst parallelizes inside each document on rayon's global pool: size it
+    // to the same number of threads, so --jobs N means N cores.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build_global();
+    let options = BatchOptions {
+        outdir: args.output.clone(),
+        jobs: workers,
+        shard: args.shard,
+        skip_unchanged: args.skip_unchanged,
+        render: args.fonts.render_options(None),
+        export: export::ExportOptions {
+            standard: args.pdf_standard,
+            archive: args.archive,
+        },
+        cache_age: args.cache_age,
+        sign: signer,
+    };
+    let in_shard = match args.shard {
+        Some(s) => jobs.iter().filter(|j| s.contains(&j.relative)).count(),
+        None => jobs.len(),
+    };
+    let bar = (std::io::stderr().is_terminal() && !args.quiet).then(|| {
+        let bar = indicatif::ProgressBar::new(in_shard as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} reports · {per_sec} · ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    });
+    let printed = Mutex::new(0usize);
+    let on_done = |e: &Entry| {
+        let line = || {
+            let out = e.output.as_deref().unwrap_or("-");
+            let mut s = format!("{:<8} {} -> {}", status_word(e.status), e.input, out);
+            if e.status == Status::Failed {
+                for f in e.findings.iter().take(3) {
+                    s.push_str(&format!("\n    {}", f.replace('\n', "\n    ")));
+                }
+                if e.findings.len() > 3 {
+                    s.push_str(&format!("\n    … and {} more", e.findings.len() - 3));
+                }
+            }
+            s
+        };
+        match &bar {
+            Some(bar) => {
+                if e.status == Status::Failed {
+                    bar.println(line());
+                }
+                bar.inc(1);
+            }
+            None => {
+                if !args.quiet || e.status == Status::Failed {
+                    let _guard = printed.lock();
+                    eprintln!("{}", line());
+                }
+            }
+        }
+    };
+    let summary = match batch::run(&publisher, jobs, &options, &on_done) {
+        Ok(s) => s,
+        Err(e) => {
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            eprintln!("error: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let secs = summary.elapsed.as_secs_f64();
+    eprintln!(
+        "{} rendered, {} failed, {} skipped in {:.2} s ({:.1} reports/s); manifest: {}",
+        summary.rendered,
+        summary.failed,
+        summary.skipped,
+        secs,
+        summary.rendered as f64 / secs.max(1e-9),
+        summary.manifest_path.display()
+    );
+    if args.timings {
+        let t = &summary.times;
+        let n = (summary.rendered + summary.failed).max(1) as f64;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0 / n;
+        let ours = ms(t.ours());
+        let typst = ms(t.typst());
+        eprintln!(
+            "time per report: read {:.2} ms, load {:.2} ms, check {:.2} ms, template {:.2} ms | layout {:.2} ms, export {:.2} ms | write {:.2} ms",
+            ms(t.read), ms(t.load), ms(t.check), ms(t.template), ms(t.layout), ms(t.export), ms(t.write)
+        );
+        eprintln!(
+            "our work {ours:.2} ms ({:.1} %), Typst {typst:.2} ms per report",
+            100.0 * ours / (ours + typst).max(1e-9)
+        );
+        if let Some(rss) = batch::peak_rss() {
+            eprintln!("peak RSS {:.1} MiB", rss as f64 / 1048576.0);
+        }
+    }
+    if summary.failed > 0 {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    }
+}
+
+pub fn manifest(args: ManifestArgs) -> i32 {
+    match args.command {
+        ManifestCommand::Merge { manifests, output } => {
+            let mut parts = Vec::new();
+            for path in &manifests {
+                match Manifest::read(path) {
+                    Ok(m) => parts.push((path.display().to_string(), m)),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return EXIT_FAILURE;
+                    }
+                }
+            }
+            match Manifest::merge(&parts).and_then(|m| m.write(&output).map(|_| m)) {
+                Ok(m) => {
+                    eprintln!(
+                        "merged {} manifests, {} reports, into {}",
+                        parts.len(),
+                        m.entries.len(),
+                        output.display()
+                    );
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    EXIT_FAILURE
+                }
+            }
+        }
+    }
+}
+
+pub fn generate(args: GenerateArgs) -> i32 {
+    if let Err(e) = std::fs::create_dir_all(&args.output) {
+        eprintln!(
+            "error: {}: cannot create the directory: {e}",
+            args.output.display()
+        );
+        return EXIT_FAILURE;
+    }
+    for i in 0..args.count {
+        let g = batch::generate::report(args.seed, i);
+        if let Err(e) = export::write_atomic(&args.output.join(&g.file_name), g.toml.as_bytes()) {
+            eprintln!("error: {e}");
+            return EXIT_FAILURE;
+        }
+    }
+    eprintln!("wrote {} reports to {}", args.count, args.output.display());
+    EXIT_OK
+}
