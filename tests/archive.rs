@@ -847,3 +847,91 @@ fn time_stamped_signature_is_pades_b_t() {
     qpdf_check(&signed);
     assert_eq!(pdfa_failures(&signed, "3b"), Vec::<String>::new());
 }
+
+#[test]
+fn visible_signature_over_a_png_seal_and_seal_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.pdf");
+    nianbao()
+        .arg("render")
+        .arg(fixture("long-report.toml"))
+        .arg("--archive")
+        .arg("--seal")
+        .arg(fixture("archive-seal.png"))
+        .arg("-o")
+        .arg(&copy)
+        .assert()
+        .success();
+    // The seal travels with the data: extracted beside it, it re-renders the same copy.
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    nianbao()
+        .arg("extract")
+        .arg(&copy)
+        .arg("-o")
+        .arg(out.join("data.json"))
+        .assert()
+        .success();
+    assert!(out.join("seal.png").exists());
+    nianbao()
+        .arg("render")
+        .arg(out.join("data.json"))
+        .arg("--archive")
+        .arg("-o")
+        .arg(out.join("again.pdf"))
+        .assert()
+        .success();
+    assert!(std::fs::read(out.join("again.pdf")).unwrap() == std::fs::read(&copy).unwrap());
+
+    let signed = dir.path().join("signed.pdf");
+    sign(&copy, &signed, "rsa", &["--visible"]);
+    let (ok, v) = verify_json(&signed);
+    assert!(ok, "{v:#}");
+    assert_eq!(v["archive"]["reproduced"], true);
+    // The widget sits on the seal (lower right of the last page), not at 0 0 0 0.
+    let (_, annots) = run("qpdf", &["--qdf", signed.to_str().unwrap(), "-"]);
+    let rect = annots
+        .split("/Rect [")
+        .nth(1)
+        .and_then(|r| r.split(']').next())
+        .expect("a widget rectangle")
+        .split_whitespace()
+        .map(|x| x.parse::<f32>().unwrap())
+        .collect::<Vec<_>>();
+    assert!(
+        rect[2] - rect[0] > 50.0 && rect[3] - rect[1] > 50.0,
+        "{rect:?}"
+    );
+    assert!(pdfsig(&signed).contains("Signature is Valid."));
+    let (ok, out) = pyhanko(&signed);
+    assert!(ok, "{out}");
+    assert_eq!(pdfa_failures(&signed, "3b"), Vec::<String>::new());
+    qpdf_check(&signed);
+
+    // An SVG seal is drawn as vector paths, not an image: --visible says so.
+    let svg_copy = dir.path().join("svg.pdf");
+    nianbao()
+        .arg("render")
+        .arg(fixture("long-report.toml"))
+        .arg("--archive")
+        .arg("-o")
+        .arg(&svg_copy)
+        .assert()
+        .success();
+    nianbao()
+        .arg("sign")
+        .arg(&svg_copy)
+        .args([
+            "--key",
+            &pki().path("rsa.key"),
+            "--cert",
+            &pki().path("rsa.pem"),
+        ])
+        .arg("--visible")
+        .arg("-o")
+        .arg(dir.path().join("no.pdf"))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("seal image"));
+    assert!(!dir.path().join("no.pdf").exists());
+}

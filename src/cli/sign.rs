@@ -24,7 +24,7 @@ pub struct SignerArgs {
     /// An RFC 3161 time-stamp authority (http://…): makes the signature PAdES B-T.
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
-    /// Make the signature visible over the seal image on the last page.
+    /// Make the signature visible over the seal image (PNG) on the last page.
     #[arg(long)]
     pub visible: bool,
     /// The reason given in the signature.

@@ -74,8 +74,9 @@ pub struct Signer {
     /// The signing time written as `/M` and checked against the certificate
     /// (default: now).
     pub time: Option<SystemTime>,
-    /// Make the signature visible: a widget over the seal image on the last page,
-    /// whose appearance is that image.
+    /// Make the signature visible: a widget over the seal image on the last page
+    /// (a PNG seal, which the page draws as an image XObject), whose appearance
+    /// is that same image.
     pub visible: bool,
     /// `/Reason` of the signature dictionary.
     pub reason: Option<String>,
@@ -334,7 +335,7 @@ fn sign_with_room(
         ),
         true => {
             let (image, m) = find_seal(doc, page_id).ok_or_else(|| {
-                err("--visible: the last page shows no seal image to place the signature on (render with --seal)".into())
+                err("--visible: the last page shows no seal image to place the signature on (render with a PNG seal: an SVG seal is drawn as vector paths, not an image)".into())
             })?;
             let rect = bbox(&m);
             (rect, appearance(&rect, Some((image, m))))
