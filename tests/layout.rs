@@ -697,13 +697,7 @@ fn long_report_paginates_cleanly() {
             "page {n} ends with the heading {:?}",
             last.text()
         );
-        for l in &lines {
-            assert!(
-                l.glyphs.len() > 1,
-                "page {n}: a line of one character: {:?}",
-                l.text()
-            );
-        }
+        assert_no_lone_characters(&lines, n);
         // A table caption (its first row) never ends a page.
         let table = lines_of_table(page);
         if let Some(t) = table.last() {
@@ -711,6 +705,37 @@ fn long_report_paginates_cleanly() {
                 !t.text().starts_with("第二十条"),
                 "page {n} ends with a Table 2 caption"
             );
+        }
+    }
+}
+
+/// No line holds a single character (not counting punctuation): a paragraph
+/// never ends with a lone character on its last line (段末孤字).
+fn assert_no_lone_characters(lines: &[Line], page: usize) {
+    for l in lines {
+        let chars = l
+            .glyphs
+            .iter()
+            .filter(|g| {
+                !g.text
+                    .chars()
+                    .all(|c| "。，、；：？！）》」”’—…".contains(c))
+            })
+            .count();
+        assert!(
+            chars > 1,
+            "page {page}: a line of one character: {:?}",
+            l.text()
+        );
+    }
+}
+
+#[test]
+fn no_paragraph_ends_with_a_lone_character() {
+    for data in [example(), long()] {
+        let r = render(&data, &RenderOptions::default());
+        for (i, page) in r.pages.iter().enumerate() {
+            assert_no_lone_characters(&text_lines(page), i + 1);
         }
     }
 }
