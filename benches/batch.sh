@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Batch benchmark: prints figures, asserts nothing.
+#
+#   benches/batch.sh [REPORTS=200]
+#
+# 1. Generates REPORTS synthetic reports (2–15 pages of prose, valid tables).
+# 2. Times `nianbao batch --jobs 2` on them (release build): reports/s, CPU per report.
+# 3. When a `typst` binary is on PATH: times `typst compile` of the same generated
+#    sources (`nianbao typst`), one process per report, two at a time (xargs -P 2),
+#    and prints the ratio.
+# 4. Splits the time per report into our own work (read, load, check, template)
+#    and Typst's (layout, export), from a --jobs 1 run (step times ≈ CPU times).
+# 5. Peak RSS of a 1,000-report batch next to a 100-report batch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-200}
+cargo build --release --quiet
+BIN=$PWD/target/release/nianbao
+M="python3 $PWD/benches/measure.py"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+calc() { python3 -c "print(f'{$1:$2}')"; }
+
+echo "== nianbao $($BIN --version | cut -d' ' -f2), $(nproc) cores, $N generated reports"
+$BIN generate "$N" -o "$WORK/in" --seed 1 2>/dev/null
+
+read -r wall cpu rss < <($M "$BIN" batch "$WORK/in" -o "$WORK/out" --jobs 2 --quiet)
+pages=$(python3 -c "import json;print(sum(e['pages'] or 0 for e in json.load(open('$WORK/out/manifest.json'))['entries']))")
+echo "nianbao batch --jobs 2: ${wall} s wall, $(calc "$N/$wall" .1f) reports/s, $(calc "$cpu*1000/$N" .1f) ms CPU per report, peak RSS ${rss} MiB"
+echo "  ${pages} pages in all, $(calc "$pages/$N" .1f) pages per report"
+
+if command -v typst >/dev/null 2>&1; then
+  mkdir -p "$WORK/typ"
+  cp templates/nianbao.typ "$WORK/typ/nianbao.typ"
+  for f in "$WORK"/in/*.toml; do
+    "$BIN" typst "$f" -o "$WORK/typ/$(basename "$f" .toml).typ"
+  done
+  ls "$WORK"/typ/report-*.typ > "$WORK/list"
+  read -r twall tcpu trss < <($M sh -c "xargs -P 2 -I{} typst compile --root '$WORK/typ' --font-path fonts/fandol --ignore-system-fonts {} {}.pdf < '$WORK/list'")
+  echo "typst compile, one process per report, 2 at a time: ${twall} s wall, $(calc "$N/$twall" .1f) reports/s, $(calc "$tcpu*1000/$N" .1f) ms CPU per report, peak RSS per process ${trss} MiB"
+  echo "ratio: nianbao batch throughput is $(calc "$twall/$wall" .2f)x the Typst CLI loop"
+else
+  echo "typst not on PATH: no Typst CLI comparison (install it with: cargo install typst-cli --version 0.15.1 --locked)"
+fi
+
+echo "== where the time goes (--jobs 1)"
+"$BIN" batch "$WORK/in" -o "$WORK/out1" --jobs 1 --quiet --timings 2>&1 | grep -E "time per report|our work" | sed 's/^/  /'
+
+echo "== memory: peak RSS of 100 vs 1,000 reports (--jobs 2)"
+"$BIN" generate 1000 -o "$WORK/in1000" --seed 2 2>/dev/null
+mkdir -p "$WORK/in100"
+ls "$WORK"/in1000/*.toml | head -100 | xargs -I{} cp {} "$WORK/in100/"
+read -r _ _ r100 < <($M "$BIN" batch "$WORK/in100" -o "$WORK/o100" --jobs 2 --quiet)
+read -r w1000 _ r1000 < <($M "$BIN" batch "$WORK/in1000" -o "$WORK/o1000" --jobs 2 --quiet)
+echo "  100 reports: ${r100} MiB; 1,000 reports: ${r1000} MiB ($(calc "($r1000-$r100)*100/$r100" +.1f) %); 1,000 reports took ${w1000} s"
