@@ -19,7 +19,8 @@ pub use fonts::{
     EMBEDDED_FONTS,
 };
 pub use world::{
-    ReportWorld, SealImage, ARCHIVE_DATA_PATH, LIBRARY_PATH, MAIN_PATH, SEAL_PNG_PATH, SEAL_SVG_PATH,
+    ReportWorld, SealImage, ARCHIVE_DATA_PATH, LIBRARY_PATH, MAIN_PATH, SEAL_PNG_PATH,
+    SEAL_SVG_PATH,
 };
 
 use crate::render::{TextRun, MAIN_TEMPLATE, STYLE_LIBRARY};
