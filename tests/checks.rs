@@ -195,6 +195,36 @@ fn r7_r8_r11_compare_with_last_year() {
     assert!(rules.contains(&(Rule::R11, Severity::Warning)), "{rules:?}");
     let rules = rules_of(&balanced(), Some(&prev));
     assert!(rules.contains(&(Rule::R7, Severity::Error)), "{rules:?}");
+    // New prose this year: no R11.
+    let rewritten = {
+        let mut r = load_str("r.toml", &now, Format::Toml).unwrap().report;
+        for s in [&mut r.overview, &mut r.problems, &mut r.other] {
+            for p in s.paragraphs.iter_mut() {
+                *p =
+                    "本年度重新编写的段落，内容与上一年度完全不同，包括新的工作安排与成效。".into();
+            }
+            for item in s.items.iter_mut() {
+                item.paragraphs = vec!["本项工作在本年度有新的进展，详见各专项报告。".into()];
+            }
+        }
+        toml::to_string(&r).unwrap()
+    };
+    let rules = rules_of(&rewritten, Some(&prev));
+    assert!(!rules.iter().any(|(r, _)| *r == Rule::R11), "{rules:?}");
+    // The same through the command line.
+    let dir = tempfile::tempdir().unwrap();
+    let (p, n) = (dir.path().join("2022.toml"), dir.path().join("2023.toml"));
+    std::fs::write(&p, &prev).unwrap();
+    std::fs::write(&n, balanced()).unwrap();
+    nianbao()
+        .arg("check")
+        .arg(&n)
+        .arg("--prev")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("[R7]"))
+        .stderr(predicate::str::contains("[R11]"));
     // R8: in force = last year's in force + issued − repealed.
     let prev8 = prev.replace(
         "rules = { issued = 0, repealed = 0, in_force = 0 }",
