@@ -10,7 +10,9 @@ pub mod values;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-pub use load::{load_bytes, load_path, load_str, DataErrorKind, Format, LoadError, Loaded, SourceText};
+pub use load::{
+    load_bytes, load_path, load_str, DataErrorKind, Format, LoadError, Loaded, SourceText,
+};
 pub use locate::{locate, KeyPath, Segment};
 pub use skeleton::skeleton;
 pub use tables::{
