@@ -232,3 +232,29 @@ fn json_errors_for_programs() {
     assert_eq!(v["status"], "error");
     assert_eq!(v["errors"][0]["file"], "no-such-file.toml");
 }
+
+#[test]
+fn a_fonts_table_in_the_data_remaps_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("r.toml");
+    let text = std::fs::read_to_string(example()).unwrap();
+    std::fs::write(
+        &data,
+        format!("{text}\n[fonts]\nbody = [\"FandolKai\"]\nheading1 = [\"FandolSong\"]\n"),
+    )
+    .unwrap();
+    nianbao().arg("render").arg(&data).assert().success();
+    let fonts = tool("pdffonts", &[dir.path().join("r.pdf").to_str().unwrap()]);
+    assert!(
+        !fonts.contains("FandolFang") && !fonts.contains("FandolHei"),
+        "{fonts}"
+    );
+    // An unknown role in the table is an unknown key.
+    std::fs::write(&data, format!("{text}\n[fonts]\nbdy = [\"FandolKai\"]\n")).unwrap();
+    nianbao()
+        .arg("render")
+        .arg(&data)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `body`"));
+}
