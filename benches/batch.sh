@@ -30,13 +30,12 @@ echo "nianbao batch --jobs 2: ${wall} s wall, $(calc "$N/$wall" .1f) reports/s, 
 echo "  ${pages} pages in all, $(calc "$pages/$N" .1f) pages per report"
 
 if command -v typst >/dev/null 2>&1; then
-  mkdir -p "$WORK/typ"
-  cp templates/nianbao.typ "$WORK/typ/nianbao.typ"
+  # One Typst project per report (main.typ, nianbao.typ, roles.typ), as nianbao compiles it.
   for f in "$WORK"/in/*.toml; do
-    "$BIN" typst "$f" -o "$WORK/typ/$(basename "$f" .toml).typ"
+    "$BIN" typst "$f" --project "$WORK/typ/$(basename "$f" .toml)"
   done
-  ls "$WORK"/typ/report-*.typ > "$WORK/list"
-  read -r twall tcpu trss < <($M sh -c "xargs -P 2 -I{} typst compile --root '$WORK/typ' --font-path fonts/fandol --ignore-system-fonts {} {}.pdf < '$WORK/list'")
+  ls -d "$WORK"/typ/report-* > "$WORK/list"
+  read -r twall tcpu trss < <($M sh -c "xargs -P 2 -I{} typst compile --root {} --font-path $PWD/fonts/fandol --ignore-system-fonts {}/main.typ {}/out.pdf < '$WORK/list'")
   echo "typst compile, one process per report, 2 at a time: ${twall} s wall, $(calc "$N/$twall" .1f) reports/s, $(calc "$tcpu*1000/$N" .1f) ms CPU per report, peak RSS per process ${trss} MiB"
   echo "ratio: nianbao batch throughput is $(calc "$twall/$wall" .2f)x the Typst CLI loop"
 else

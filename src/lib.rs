@@ -104,6 +104,11 @@ impl Publisher {
         &self.fonts
     }
 
+    /// The text of the Typst style library in use (embedded or from --templates).
+    pub fn style_library(&self) -> &str {
+        self.templates.style_library()
+    }
+
     /// The role chains for a report: defaults, then its `[fonts]`, then the options.
     pub fn roles(&self, report: &Report, options: &RenderOptions) -> RoleFonts {
         let mut roles = RoleFonts::default();
@@ -119,7 +124,7 @@ impl Publisher {
         let report = render::refs::expand_report(&loaded.report)?;
         let roles = self.roles(&report, options);
         let seal = self.seal(loaded, options)?;
-        let view = ReportView::new(&report, &roles, seal.as_ref().map(|s| s.virtual_path()));
+        let view = ReportView::new(&report, seal.as_ref().map(|s| s.virtual_path()));
         typeset::check_coverage(&view.runs, &roles, &self.fonts)?;
         let source = render::render_view(&view, &self.templates)?;
         Ok(Prepared {
@@ -157,6 +162,7 @@ impl Publisher {
         let mut world = typeset::world(
             source,
             self.templates.style_library(),
+            &prepared.roles,
             prepared.seal,
             self.fonts.clone(),
             typeset::datetime(y, m, d),

@@ -258,3 +258,24 @@ fn a_fonts_table_in_the_data_remaps_roles() {
         .code(1)
         .stderr(predicate::str::contains("did you mean `body`"));
 }
+
+#[test]
+fn typst_project_writes_a_compilable_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("proj");
+    nianbao()
+        .arg("typst")
+        .arg(fixture("long-report.toml"))
+        .arg("--project")
+        .arg(&project)
+        .assert()
+        .success();
+    let main = std::fs::read_to_string(project.join("main.typ")).unwrap();
+    assert!(main.contains("#import \"/nianbao.typ\": *"));
+    let lib = std::fs::read_to_string(project.join("nianbao.typ")).unwrap();
+    assert!(lib.contains("#import \"/roles.typ\": fonts"));
+    let roles = std::fs::read_to_string(project.join("roles.typ")).unwrap();
+    assert!(roles.contains("\"body\": (\"FandolFang R\",)"), "{roles}");
+    // The long report has a seal; it is written where main.typ finds it.
+    assert!(project.join("seal.svg").exists() || project.join("seal.png").exists());
+}

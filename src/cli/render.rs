@@ -6,7 +6,7 @@ use clap::Args;
 
 use nianbao::check::Severity;
 use nianbao::model::load_path;
-use nianbao::{export, Error};
+use nianbao::{export, typeset, Error};
 
 use super::{FontArgs, InputArgs, OutputFormat, Reporter, EXIT_FAILURE, EXIT_OK};
 
@@ -47,6 +47,11 @@ pub struct TypstArgs {
     /// Where to write the Typst source (default: standard output).
     #[arg(short, long, value_name = "OUT.typ")]
     pub output: Option<PathBuf>,
+    /// Write a whole Typst project to DIR instead: main.typ, nianbao.typ (the
+    /// style library), roles.typ (the fonts by role) and the seal image, so that
+    /// `typst compile --root DIR DIR/main.typ --font-path fonts/fandol` builds it.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub project: Option<PathBuf>,
     /// How errors are printed.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
@@ -139,9 +144,29 @@ pub fn typst(args: TypstArgs) -> i32 {
         let loaded = load_path(&args.data, args.input.input_format)?;
         let publisher = args.fonts.publisher()?;
         let prepared = publisher.prepare(&loaded, &args.fonts.render_options(None))?;
+        if let Some(dir) = &args.project {
+            std::fs::create_dir_all(dir).map_err(|e| export::ExportError::Write {
+                path: dir.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let name = |p: &str| dir.join(p.trim_start_matches('/'));
+            export::write_atomic(&name(typeset::MAIN_PATH), prepared.source.as_bytes())?;
+            export::write_atomic(
+                &name(typeset::LIBRARY_PATH),
+                publisher.style_library().as_bytes(),
+            )?;
+            export::write_atomic(
+                &name(typeset::ROLES_PATH),
+                prepared.roles.typst_module().as_bytes(),
+            )?;
+            if let Some(seal) = &prepared.seal {
+                export::write_atomic(&name(seal.virtual_path()), seal.bytes.as_slice())?;
+            }
+        }
         Ok(prepared.source)
     })();
     match result {
+        Ok(_) if args.project.is_some() => EXIT_OK,
         Ok(source) => match &args.output {
             Some(path) => match export::write_atomic(path, source.as_bytes()) {
                 Ok(()) => EXIT_OK,

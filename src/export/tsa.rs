@@ -1,9 +1,8 @@
-//! RFC 3161 time-stamps: the request, a minimal HTTP client (plain `http://`:
+//! RFC 3161 time-stamps: the request, the HTTP exchange (ureq, plain `http://`:
 //! a time-stamp response is itself signed, so transport security adds nothing
 //! to its integrity), and reading the token.
 
-use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::io::Read;
 use std::time::Duration;
 
 use cms::content_info::ContentInfo;
@@ -103,92 +102,37 @@ fn nonce(data: &[u8]) -> Vec<u8> {
     n
 }
 
-/// POSTs `body` to an `http://` URL and returns the response body of a 200 reply.
+/// POSTs `body` to the authority and returns the body of a 200 reply.
 fn http_post(url: &str, content_type: &str, body: &[u8]) -> Result<Vec<u8>, String> {
     let err = |m: String| format!("time-stamp authority {url}: {m}");
-    let rest = if let Some(r) = url.strip_prefix("http://") {
-        r
-    } else if url.starts_with("https://") {
+    if url.starts_with("https://") {
         return Err(err(
             "https is not supported; use the authority's http:// address (its replies are signed)"
                 .into(),
         ));
-    } else {
+    }
+    if !url.starts_with("http://") {
         return Err(err("not an http:// URL".into()));
-    };
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    if authority.is_empty() {
-        return Err(err("no host in the URL".into()));
     }
-    let host_port = if authority.contains(':') && !authority.ends_with(']') {
-        authority.to_string()
-    } else {
-        format!("{authority}:80")
-    };
-    let addrs: Vec<_> = host_port
-        .to_socket_addrs()
-        .map_err(|e| err(format!("cannot resolve the host: {e}")))?
-        .collect();
-    let mut stream = None;
-    let mut last = String::from("no address");
-    for addr in addrs {
-        match TcpStream::connect_timeout(&addr, Duration::from_secs(10)) {
-            Ok(s) => {
-                stream = Some(s);
-                break;
-            }
-            Err(e) => last = e.to_string(),
-        }
-    }
-    let mut stream = stream.ok_or_else(|| err(format!("unreachable: {last}")))?;
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: {content_type}\r\nAccept: application/timestamp-reply\r\nContent-Length: {}\r\nConnection: close\r\nUser-Agent: nianbao/{}\r\n\r\n",
-        body.len(),
-        crate::VERSION
-    );
-    stream
-        .write_all(head.as_bytes())
-        .and_then(|_| stream.write_all(body))
-        .map_err(|e| err(format!("cannot send the request: {e}")))?;
+    let agent = ureq::AgentBuilder::new()
+        .timeout_connect(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .user_agent(&format!("nianbao/{}", crate::VERSION))
+        .build();
+    let response = agent
+        .post(url)
+        .set("Content-Type", content_type)
+        .set("Accept", "application/timestamp-reply")
+        .send_bytes(body)
+        .map_err(|e| match e {
+            ureq::Error::Status(code, r) => err(format!("HTTP error: {code} {}", r.status_text())),
+            ureq::Error::Transport(t) => err(format!("unreachable: {t}")),
+        })?;
     let mut reply = Vec::new();
-    stream
+    response
+        .into_reader()
+        .take(16 * 1024 * 1024)
         .read_to_end(&mut reply)
         .map_err(|e| err(format!("no reply: {e}")))?;
-    let split = super::pdfdoc::find(&reply, b"\r\n\r\n", 0)
-        .ok_or_else(|| err("a malformed HTTP reply".into()))?;
-    let head = String::from_utf8_lossy(&reply[..split]).to_string();
-    let mut payload = reply[split + 4..].to_vec();
-    let status_line = head.lines().next().unwrap_or_default();
-    let code = status_line.split_whitespace().nth(1).unwrap_or_default();
-    if code != "200" {
-        return Err(err(format!("HTTP error: {status_line}")));
-    }
-    let chunked = head.lines().any(|l| {
-        let l = l.to_ascii_lowercase();
-        l.starts_with("transfer-encoding:") && l.contains("chunked")
-    });
-    if chunked {
-        payload = dechunk(&payload).ok_or_else(|| err("a malformed chunked reply".into()))?;
-    }
-    Ok(payload)
-}
-
-fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = super::pdfdoc::find(data, b"\r\n", 0)?;
-        let size_text = std::str::from_utf8(&data[..line_end]).ok()?;
-        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
-        data = &data[line_end + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(data.get(..size)?);
-        data = data.get(size + 2..)?;
-    }
+    Ok(reply)
 }

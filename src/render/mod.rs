@@ -7,15 +7,13 @@ mod view;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use minijinja::{Environment, ErrorKind, Value};
 
 pub use literal::typst_string;
 pub use refs::RefError;
 pub use view::{ReportView, TextRun};
-
-use crate::model::Report;
-use crate::typeset::RoleFonts;
 
 /// The template that writes the main Typst file.
 pub const MAIN_TEMPLATE: &str = "report.typ.j2";
@@ -64,10 +62,34 @@ impl From<minijinja::Error> for RenderError {
     }
 }
 
+impl RenderError {
+    /// A copy of a stored error (the environment is built once; its error is reported each time).
+    fn duplicate(&self) -> RenderError {
+        match self {
+            RenderError::Template {
+                name,
+                line,
+                message,
+            } => RenderError::Template {
+                name: name.clone(),
+                line: *line,
+                message: message.clone(),
+            },
+            RenderError::Io { path, source } => RenderError::Io {
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+        }
+    }
+}
+
 /// The templates in use: the embedded ones, each replaceable from a directory.
+/// The minijinja environment is built (and the main template parsed) once, on
+/// first use, and shared by every document.
 #[derive(Clone, Debug, Default)]
 pub struct Templates {
     overrides: Vec<(String, String, PathBuf)>,
+    environment: Arc<OnceLock<Result<Environment<'static>, RenderError>>>,
 }
 
 impl Templates {
@@ -95,7 +117,10 @@ impl Templates {
                 overrides.push((name.to_string(), text, path));
             }
         }
-        Ok(Templates { overrides })
+        Ok(Templates {
+            overrides,
+            environment: Arc::default(),
+        })
     }
 
     /// The text of a template by name.
@@ -121,19 +146,19 @@ impl Templates {
     }
 }
 
-/// Writes the Typst source of a report.
-pub fn typst_source(
-    report: &Report,
-    fonts: &RoleFonts,
-    templates: &Templates,
-    seal: Option<&str>,
-) -> Result<String, RenderError> {
-    let view = ReportView::new(report, fonts, seal);
-    render_view(&view, templates)
-}
-
 /// Writes the Typst source of a prepared view.
 pub fn render_view(view: &ReportView, templates: &Templates) -> Result<String, RenderError> {
+    let env = templates
+        .environment
+        .get_or_init(|| environment(templates).map_err(RenderError::from))
+        .as_ref()
+        .map_err(RenderError::duplicate)?;
+    let tmpl = env.get_template(MAIN_TEMPLATE)?;
+    Ok(tmpl.render(Value::from_serialize(view))?)
+}
+
+/// The minijinja environment: every printed value becomes a Typst literal.
+fn environment(templates: &Templates) -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
@@ -160,14 +185,7 @@ pub fn render_view(view: &ReportView, templates: &Templates) -> Result<String, R
             )),
         }
     });
-    let main = templates
-        .get(MAIN_TEMPLATE)
-        .ok_or_else(|| RenderError::Template {
-            name: MAIN_TEMPLATE.into(),
-            line: None,
-            message: "missing".into(),
-        })?;
-    env.add_template_owned(MAIN_TEMPLATE, Cow::Owned(main.to_string()))?;
-    let tmpl = env.get_template(MAIN_TEMPLATE)?;
-    Ok(tmpl.render(Value::from_serialize(view))?)
+    let main = templates.get(MAIN_TEMPLATE).unwrap_or_default().to_string();
+    env.add_template_owned(MAIN_TEMPLATE, Cow::Owned(main))?;
+    Ok(env)
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::model::{
     ActiveTable, AppealKind, Report, RequestRow, Section, APPEAL_COLUMNS, APPLICANT_COLUMNS,
 };
-use crate::typeset::{Role, RoleFonts};
+use crate::typeset::Role;
 
 /// The six part headings (both editions).
 pub const PART_HEADINGS: [&str; 6] = [
@@ -36,7 +36,6 @@ pub struct TextRun {
 pub struct ReportView {
     pub version: &'static str,
     pub meta: Meta,
-    pub fonts: serde_json::Value,
     pub title_lines: Vec<String>,
     pub preamble: Vec<String>,
     pub headings: [&'static str; 6],
@@ -258,7 +257,7 @@ fn items_view(
 impl ReportView {
     /// Prepares everything the templates print. `seal` is the virtual path of the
     /// seal image in the Typst world, when there is one.
-    pub fn new(report: &Report, fonts: &RoleFonts, seal: Option<&str>) -> ReportView {
+    pub fn new(report: &Report, seal: Option<&str>) -> ReportView {
         let edition = report.edition();
         let mut runs = Runs(Vec::new());
         let title = report.title();
@@ -517,7 +516,6 @@ impl ReportView {
                     edition.notice()
                 ),
             },
-            fonts: fonts.to_typst_value(),
             title_lines,
             preamble: report.preamble.clone(),
             headings: PART_HEADINGS,

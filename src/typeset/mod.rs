@@ -19,7 +19,7 @@ pub use fonts::{
     EMBEDDED_FONTS,
 };
 pub use world::{
-    ReportWorld, SealImage, ARCHIVE_DATA_PATH, LIBRARY_PATH, MAIN_PATH, SEAL_PNG_PATH,
+    ReportWorld, SealImage, ARCHIVE_DATA_PATH, LIBRARY_PATH, MAIN_PATH, ROLES_PATH, SEAL_PNG_PATH,
     SEAL_SVG_PATH,
 };
 
@@ -139,17 +139,29 @@ pub fn check_coverage(
         }
     }
     let mut missing: Vec<MissingGlyph> = Vec::new();
+    // The faces of each role, looked up once.
+    let faces: Vec<(Role, Vec<&FontEntry>)> = Role::ALL
+        .iter()
+        .map(|&role| {
+            let chain = roles.chain(role);
+            (
+                role,
+                chain.iter().filter_map(|f| fonts.select(f, role)).collect(),
+            )
+        })
+        .collect();
     for run in runs {
         let chain = roles.chain(run.role);
-        let faces: Vec<_> = chain
+        let faces = &faces
             .iter()
-            .filter_map(|f| fonts.select(f, run.role))
-            .collect();
+            .find(|(r, _)| *r == run.role)
+            .expect("every role")
+            .1;
         for c in run.text.chars() {
             if c.is_whitespace() || c.is_control() || is_invisible(c) {
                 continue;
             }
-            let covered = faces.iter().any(|e| e.info.coverage.contains(c as u32));
+            let covered = faces.iter().any(|e| e.covers(c));
             if !covered
                 && !missing
                     .iter()
@@ -274,9 +286,10 @@ pub fn datetime(year: u16, month: u8, day: u8) -> Option<Datetime> {
 pub fn world(
     main: String,
     library: &str,
+    roles: &RoleFonts,
     seal: Option<SealImage>,
     fonts: Arc<FontStore>,
     today: Option<Datetime>,
 ) -> ReportWorld {
-    ReportWorld::new(main, library, seal, fonts, today)
+    ReportWorld::new(main, library, roles.typst_module(), seal, fonts, today)
 }

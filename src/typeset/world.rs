@@ -20,6 +20,8 @@ pub const LIBRARY_PATH: &str = "/nianbao.typ";
 pub const SEAL_PNG_PATH: &str = "/seal.png";
 pub const SEAL_SVG_PATH: &str = "/seal.svg";
 /// The report's data in an archival copy (canonical JSON, attached to the PDF).
+/// The font chains of the roles, as a Typst module the style library imports.
+pub const ROLES_PATH: &str = "/roles.typ";
 pub const ARCHIVE_DATA_PATH: &str = "/nianbao-data.json";
 
 fn file_id(path: &str) -> FileId {
@@ -32,6 +34,7 @@ fn file_id(path: &str) -> FileId {
 
 pub(crate) static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| file_id(MAIN_PATH));
 pub(crate) static LIBRARY_ID: LazyLock<FileId> = LazyLock::new(|| file_id(LIBRARY_PATH));
+pub(crate) static ROLES_ID: LazyLock<FileId> = LazyLock::new(|| file_id(ROLES_PATH));
 static SEAL_PNG_ID: LazyLock<FileId> = LazyLock::new(|| file_id(SEAL_PNG_PATH));
 static SEAL_SVG_ID: LazyLock<FileId> = LazyLock::new(|| file_id(SEAL_SVG_PATH));
 static ARCHIVE_DATA_ID: LazyLock<FileId> = LazyLock::new(|| file_id(ARCHIVE_DATA_PATH));
@@ -61,6 +64,7 @@ impl SealImage {
 pub struct ReportWorld {
     main: Source,
     library_source: Source,
+    roles_source: Source,
     seal: Option<SealImage>,
     fonts: Arc<FontStore>,
     today: Option<Datetime>,
@@ -78,6 +82,7 @@ impl ReportWorld {
     pub fn new(
         main_text: String,
         library_text: &str,
+        roles_text: String,
         seal: Option<SealImage>,
         fonts: Arc<FontStore>,
         today: Option<Datetime>,
@@ -85,6 +90,7 @@ impl ReportWorld {
         ReportWorld {
             main: Source::new(*MAIN_ID, main_text),
             library_source: Source::new(*LIBRARY_ID, library_text.to_string()),
+            roles_source: Source::new(*ROLES_ID, roles_text),
             seal,
             fonts,
             today,
@@ -98,6 +104,8 @@ impl ReportWorld {
             Some(&self.main)
         } else if id == *LIBRARY_ID {
             Some(&self.library_source)
+        } else if id == *ROLES_ID {
+            Some(&self.roles_source)
         } else {
             None
         }
