@@ -42,13 +42,28 @@ else
   echo "typst not on PATH: no Typst CLI comparison (install it with: cargo install typst-cli --version 0.15.1 --locked)"
 fi
 
+echo "== short reports (2–3 pages of prose, about 5 pages in all), the same comparison"
+"$BIN" generate "$N" -o "$WORK/short" --seed 3 --pages 2-3 2>/dev/null
+read -r swall scpu _ < <($M "$BIN" batch "$WORK/short" -o "$WORK/sout" --jobs 2 --quiet)
+spages=$(python3 -c "import json;print(sum(e['pages'] or 0 for e in json.load(open('$WORK/sout/manifest.json'))['entries']))")
+echo "nianbao batch --jobs 2: ${swall} s wall, $(calc "$N/$swall" .1f) reports/s, $(calc "$scpu*1000/$N" .1f) ms CPU per report ($(calc "$spages/$N" .1f) pages per report)"
+if command -v typst >/dev/null 2>&1; then
+  for f in "$WORK"/short/*.toml; do
+    "$BIN" typst "$f" --project "$WORK/styp/$(basename "$f" .toml)"
+  done
+  ls -d "$WORK"/styp/report-* > "$WORK/slist"
+  read -r stwall stcpu _ < <($M sh -c "xargs -P 2 -I{} typst compile --root {} --font-path $PWD/fonts/fandol --ignore-system-fonts {}/main.typ {}/out.pdf < '$WORK/slist'")
+  echo "typst compile loop: ${stwall} s wall, $(calc "$N/$stwall" .1f) reports/s, $(calc "$stcpu*1000/$N" .1f) ms CPU per report"
+  echo "ratio: $(calc "$stwall/$swall" .2f)x"
+fi
+
 echo "== where the time goes (--jobs 1)"
 "$BIN" batch "$WORK/in" -o "$WORK/out1" --jobs 1 --quiet --timings 2>&1 | grep -E "time per report|our work" | sed 's/^/  /'
 
 echo "== memory: peak RSS of 100 vs 1,000 reports (--jobs 2)"
 "$BIN" generate 1000 -o "$WORK/in1000" --seed 2 2>/dev/null
-mkdir -p "$WORK/in100"
-ls "$WORK"/in1000/*.toml | head -100 | xargs -I{} cp {} "$WORK/in100/"
+# The same seed writes the same first 100 reports.
+"$BIN" generate 100 -o "$WORK/in100" --seed 2 2>/dev/null
 read -r _ _ r100 < <($M "$BIN" batch "$WORK/in100" -o "$WORK/o100" --jobs 2 --quiet)
 read -r w1000 _ r1000 < <($M "$BIN" batch "$WORK/in1000" -o "$WORK/o1000" --jobs 2 --quiet)
 echo "  100 reports: ${r100} MiB; 1,000 reports: ${r1000} MiB ($(calc "($r1000-$r100)*100/$r100" +.1f) %); 1,000 reports took ${w1000} s"

@@ -1,6 +1,6 @@
 //! Synthetic reports for tests and benchmarks: valid, varied (agencies, years,
 //! prose from about 2 to 15 pages), with realistic non-zero numbers that
-//! satisfy every rule of the format. Deterministic for a given seed.
+//! satisfy every rule of the format. Deterministic for a given seed (and page range).
 
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -174,8 +174,12 @@ fn list(values: &[u64]) -> String {
     )
 }
 
-/// Generates report number `i` of a set made with `seed`.
-pub fn report(seed: u64, i: usize) -> Generated {
+/// The default range of prose lengths, in pages.
+pub const DEFAULT_PAGES: std::ops::RangeInclusive<usize> = 2..=15;
+
+/// Generates report number `i` of a set made with `seed`, with about `pages`
+/// (a range) pages of prose.
+pub fn report(seed: u64, i: usize, pages: std::ops::RangeInclusive<usize>) -> Generated {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let place = PLACES[i % PLACES.len()];
     let agency = if (i / PLACES.len()) % 4 == 3 {
@@ -201,7 +205,7 @@ pub fn report(seed: u64, i: usize) -> Generated {
     let mut t = skeleton(&agency, year, Edition::E2021);
 
     // Prose: about 2–15 pages in all (tables take about two).
-    let pages: usize = rng.gen_range(2..=15);
+    let pages: usize = rng.gen_range(pages);
     let prose_chars = pages.saturating_sub(2) * 560 + 200;
     let items = rng.gen_range(3..=ITEM_TITLES.len().min(3 + pages));
     let per_item = prose_chars * 3 / 4 / items;
@@ -344,7 +348,7 @@ mod tests {
     fn generated_reports_are_valid_and_varied() {
         let mut agencies = std::collections::HashSet::new();
         for i in 0..60 {
-            let g = report(7, i);
+            let g = report(7, i, DEFAULT_PAGES);
             let loaded = load_str(&g.file_name, &g.toml, Format::Toml)
                 .unwrap_or_else(|e| panic!("{e}\n{}", g.toml));
             let findings = check(&loaded, None);
@@ -354,6 +358,9 @@ mod tests {
         }
         assert_eq!(agencies.len(), 60);
         // Deterministic.
-        assert_eq!(report(7, 3).toml, report(7, 3).toml);
+        assert_eq!(
+            report(7, 3, DEFAULT_PAGES).toml,
+            report(7, 3, DEFAULT_PAGES).toml
+        );
     }
 }

@@ -233,13 +233,33 @@ fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A report read and loaded (or not), with its hash and output name.
-struct Prepared {
+/// A report to render, with the name of its output (None when it does not load).
+struct Named {
     job: Job,
-    sha: String,
-    loaded: Result<Loaded, crate::Error>,
     output: Option<String>,
-    times: StepTimes,
+}
+
+/// Reads, hashes and loads one input.
+fn read_and_load(job: &Job, times: &mut StepTimes) -> (String, Result<Loaded, crate::Error>) {
+    let t = Instant::now();
+    let bytes = std::fs::read(&job.path);
+    times.read = t.elapsed();
+    let name = job.path.display().to_string();
+    match bytes {
+        Ok(bytes) => {
+            let sha = sha256_hex(&bytes);
+            let t = Instant::now();
+            let format = Format::from_path(&job.path).unwrap_or(Format::Toml);
+            let dir = Some(job.path.parent().map(Path::to_path_buf).unwrap_or_default());
+            let loaded = load_bytes(name, dir, bytes, format).map_err(crate::Error::from);
+            times.load = t.elapsed();
+            (sha, loaded)
+        }
+        Err(source) => (
+            String::new(),
+            Err(crate::model::LoadError::Io { file: name, source }.into()),
+        ),
+    }
 }
 
 /// Runs a batch. `on_done` is called (from worker threads) as each report finishes.
@@ -272,58 +292,35 @@ pub fn run(
     };
     let workers = options.jobs.max(1);
 
-    // Phase 1: read and load every input (all shards: output names must be the
-    // same on every machine), then name the outputs in input order.
-    let mut prepared: Vec<Prepared> = parallel_map(jobs, workers, |job| {
-        let mut times = StepTimes::default();
-        let t = Instant::now();
-        let bytes = std::fs::read(&job.path);
-        times.read = t.elapsed();
-        let name = job.path.display().to_string();
-        let (sha, loaded) = match bytes {
-            Ok(bytes) => {
-                let sha = sha256_hex(&bytes);
-                let t = Instant::now();
-                let format = Format::from_path(&job.path).unwrap_or(Format::Toml);
-                let dir = Some(job.path.parent().map(Path::to_path_buf).unwrap_or_default());
-                let loaded = load_bytes(name, dir, bytes, format).map_err(crate::Error::from);
-                times.load = t.elapsed();
-                (sha, loaded)
-            }
-            Err(source) => (
-                String::new(),
-                Err(crate::model::LoadError::Io { file: name, source }.into()),
-            ),
-        };
-        Prepared {
-            job,
-            sha,
-            loaded,
-            output: None,
-            times,
-        }
+    // Phase 1: name the outputs. Every input is loaded (all shards: the names
+    // must be the same on every machine) but only its agency and year are kept,
+    // so memory does not grow with the number of reports.
+    let identities: Vec<Option<(String, u16)>> = parallel_map(jobs.clone(), workers, |job| {
+        let (_, loaded) = read_and_load(&job, &mut StepTimes::default());
+        loaded.ok().map(|l| (l.report.agency, l.report.year.0))
     })?;
     let mut used: HashMap<String, usize> = HashMap::new();
-    for p in &mut prepared {
-        if let Ok(l) = &p.loaded {
-            let base = output_name(&l.report.agency, l.report.year.0);
-            let key = base.to_lowercase();
-            let n = used.entry(key).or_insert(0);
+    let mut named: Vec<Named> = Vec::with_capacity(jobs.len());
+    for (job, identity) in jobs.into_iter().zip(identities) {
+        let output = identity.map(|(agency, year)| {
+            let base = output_name(&agency, year);
+            let n = used.entry(base.to_lowercase()).or_insert(0);
             *n += 1;
-            p.output = Some(if *n == 1 {
+            if *n == 1 {
                 base
             } else {
                 format!("{}-{}.pdf", base.trim_end_matches(".pdf"), n)
-            });
-        }
+            }
+        });
+        named.push(Named { job, output });
     }
     if let Some(shard) = options.shard {
-        prepared.retain(|p| shard.contains(&p.job.relative));
+        named.retain(|n| shard.contains(&n.job.relative));
     }
 
     // Phase 2: check, render and write, in parallel.
     let done = AtomicUsize::new(0);
-    let results: Vec<(Entry, StepTimes)> = parallel_map(prepared, workers, |p| {
+    let results: Vec<(Entry, StepTimes)> = parallel_map(named, workers, |p| {
         let result = process(publisher, p, options, &previous);
         // Keep the memoization caches bounded, on every path.
         typst::comemo::evict(options.cache_age);
@@ -411,18 +408,19 @@ fn parallel_map<T: Send, R: Send>(
 /// Checks, renders and writes one report.
 fn process(
     publisher: &Publisher,
-    p: Prepared,
+    p: Named,
     options: &BatchOptions,
     previous: &HashMap<String, Entry>,
 ) -> (Entry, StepTimes) {
-    let mut times = p.times;
+    let mut times = StepTimes::default();
+    let (sha, loaded) = read_and_load(&p.job, &mut times);
     let input = p.job.path.display().to_string();
     let mut entry = Entry {
-        agency: p.loaded.as_ref().ok().map(|l| l.report.agency.clone()),
-        year: p.loaded.as_ref().ok().map(|l| l.report.year.0),
+        agency: loaded.as_ref().ok().map(|l| l.report.agency.clone()),
+        year: loaded.as_ref().ok().map(|l| l.report.year.0),
         input: input.clone(),
         input_relative: p.job.relative.clone(),
-        input_sha256: p.sha.clone(),
+        input_sha256: sha.clone(),
         output: p.output.clone(),
         output_sha256: None,
         pages: None,
@@ -431,7 +429,7 @@ fn process(
         findings: Vec::new(),
         nianbao_version: VERSION.to_string(),
     };
-    let loaded = match p.loaded {
+    let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {
             if let crate::Error::Load(le) = &e {
@@ -444,11 +442,16 @@ fn process(
             return (entry, times);
         }
     };
-    let output_name = p.output.expect("loaded reports are named");
+    let Some(output_name) = p.output else {
+        entry
+            .findings
+            .push("the input changed while the batch ran; run it again".into());
+        return (entry, times);
+    };
     let output_path = options.outdir.join(&output_name);
 
     if let Some(prev) = previous.get(&input) {
-        let unchanged = prev.input_sha256 == p.sha
+        let unchanged = prev.input_sha256 == sha
             && prev.nianbao_version == VERSION
             && matches!(prev.status, Status::Rendered | Status::Skipped)
             && prev.output.as_deref() == Some(output_name.as_str())
