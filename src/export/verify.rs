@@ -303,15 +303,7 @@ fn check_signature(
         return r;
     }
     let info = infos[0];
-    let certs: Vec<Certificate> = sd
-        .certificates
-        .iter()
-        .flat_map(|set| set.0.iter())
-        .filter_map(|c| match c {
-            cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
-            _ => None,
-        })
-        .collect();
+    let certs = embedded_certificates(&sd);
     let digest_alg = info.digest_alg.oid;
     let Some(digest) = x509::digest(digest_alg, &[&pdf[..b], &pdf[c..end]]) else {
         r.problems
@@ -579,15 +571,7 @@ fn check_timestamp(
         t.problems
             .push("the token is not over this signature (imprint mismatch)".into());
     }
-    let certs: Vec<Certificate> = sd
-        .certificates
-        .iter()
-        .flat_map(|set| set.0.iter())
-        .filter_map(|c| match c {
-            cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
-            _ => None,
-        })
-        .collect();
+    let certs = embedded_certificates(&sd);
     let Some(info) = sd.signer_infos.0.iter().next() else {
         t.problems.push("the token has no signer".into());
         return (t, Some(secs));
@@ -732,4 +716,16 @@ impl Verification {
         });
         s
     }
+}
+
+/// The certificates a CMS SignedData carries.
+fn embedded_certificates(sd: &SignedData) -> Vec<Certificate> {
+    sd.certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .filter_map(|c| match c {
+            cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect()
 }
