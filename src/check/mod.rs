@@ -13,8 +13,6 @@ use serde::Serialize;
 
 use crate::model::{DataErrorKind, KeyPath, LoadError, Loaded};
 
-pub use rules::similarity;
-
 /// A rule of the format (`../shared/spec/official-format.md`), or one of ours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Rule {
@@ -239,13 +237,6 @@ pub fn check(loaded: &Loaded, previous: Option<&Loaded>) -> Vec<Finding> {
     rules::run(&mut findings, previous);
     findings.list.sort_by_key(|f| std::cmp::Reverse(f.severity));
     findings.list
-}
-
-/// Whether any finding is an error (or, with `deny_warnings`, a warning).
-pub fn blocking(findings: &[Finding], deny_warnings: bool) -> bool {
-    findings
-        .iter()
-        .any(|f| f.severity == Severity::Error || deny_warnings)
 }
 
 /// A load error as a finding of the rule it breaks, when it breaks one

@@ -502,7 +502,7 @@ fn r8_in_force(f: &mut Findings, r: &Report, p: &Report) {
 }
 
 /// How alike two texts are: the Dice coefficient of their character bigrams (0–1).
-pub fn similarity(a: &str, b: &str) -> f64 {
+fn similarity(a: &str, b: &str) -> f64 {
     fn bigrams(s: &str) -> Vec<(char, char)> {
         let chars: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
         let mut v: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();

@@ -132,14 +132,6 @@ impl Templates {
             .or_else(|| EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t))
     }
 
-    /// Where a template comes from, for messages: the override's path, or "embedded".
-    pub fn origin(&self, name: &str) -> String {
-        match self.overrides.iter().find(|(n, _, _)| n == name) {
-            Some((_, _, p)) => p.display().to_string(),
-            None => format!("templates/{name} (embedded)"),
-        }
-    }
-
     /// The Typst style library's text.
     pub fn style_library(&self) -> &str {
         self.get(STYLE_LIBRARY).unwrap_or_default()

@@ -2,8 +2,7 @@
 //! system (found with fontdb), and the font roles of the official layout.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo, FontWeight};
@@ -342,12 +341,27 @@ impl FontStore {
         if options.system {
             db.load_system_fonts();
         }
+        // A collection (.ttc) has several faces: read each file once.
+        let mut files: std::collections::HashMap<PathBuf, Bytes> = Default::default();
         for face in db.faces() {
             let path = match &face.source {
                 fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => path.clone(),
                 fontdb::Source::Binary(_) => continue,
             };
-            entries.extend(load_file(&path, face.index)?);
+            let data = match files.get(&path) {
+                Some(data) => data.clone(),
+                None => {
+                    let data = Bytes::new(std::fs::read(&path).map_err(|e| FontError::File {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?);
+                    files.insert(path.clone(), data.clone());
+                    data
+                }
+            };
+            if let Some(font) = Font::new(data, face.index) {
+                entries.push(FontEntry::new(font, FontOrigin::File(path)));
+            }
         }
         for (name, data) in EMBEDDED_FONTS {
             let bytes = Bytes::new(*data);
@@ -399,20 +413,6 @@ impl FontStore {
     }
 }
 
-fn load_file(path: &Path, index: u32) -> Result<Option<FontEntry>, FontError> {
-    let data = std::fs::read(path).map_err(|e| FontError::File {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let Some(font) = Font::new(Bytes::new(data), index) else {
-        return Ok(None);
-    };
-    Ok(Some(FontEntry::new(
-        font,
-        FontOrigin::File(path.to_path_buf()),
-    )))
-}
-
 /// A face's metadata, with its weight taken from the OS/2 "bold" flag when the
 /// weight class contradicts it. The Fandol bold faces declare weight 400 but set
 /// fsSelection BOLD; without this, "bold" would pick either face at random.
@@ -424,6 +424,3 @@ fn corrected_info(font: &Font) -> FontInfo {
     }
     info
 }
-
-/// A shared font store.
-pub type SharedFonts = Arc<FontStore>;

@@ -15,8 +15,7 @@ use typst::WorldExt;
 use typst_layout::PagedDocument;
 
 pub use fonts::{
-    FontEntry, FontError, FontOptions, FontOrigin, FontStore, Role, RoleFonts, SharedFonts,
-    EMBEDDED_FONTS,
+    FontEntry, FontError, FontOptions, FontOrigin, FontStore, Role, RoleFonts, EMBEDDED_FONTS,
 };
 pub use world::{
     ReportWorld, SealImage, ARCHIVE_DATA_PATH, LIBRARY_PATH, MAIN_PATH, ROLES_PATH, SEAL_PNG_PATH,
@@ -100,15 +99,6 @@ fn missing_glyphs_message(missing: &[MissingGlyph]) -> String {
     }
     out.push_str("\n  hint: add a font that has these characters with --font-dir DIR and put it in the role's chain (--font ROLE=FAMILY,…), or replace the characters");
     out
-}
-
-impl TypesetError {
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        match self {
-            TypesetError::Typst { diagnostics } => diagnostics,
-            _ => &[],
-        }
-    }
 }
 
 /// Checks that every character of every text run has a glyph in a font of its
