@@ -550,6 +550,46 @@ fn tables_stay_inside_the_text_block_with_legible_text() {
     }
 }
 
+/// Every table character sits inside its cell: no horizontal rule crosses or
+/// touches its em box (the rows are given their heights up front, so a height
+/// computed too small would show here as text running over a rule).
+#[test]
+fn table_text_stays_inside_its_cells() {
+    for data in [example(), long()] {
+        let r = render(&data, &RenderOptions::default());
+        let mut checked = 0;
+        for (i, page) in r.pages.iter().enumerate() {
+            let rules: Vec<&Rect> = page
+                .shapes
+                .iter()
+                .filter(|s| s.stroked && s.bbox.y1 - s.bbox.y0 < 0.1)
+                .map(|s| &s.bbox)
+                .collect();
+            for g in page.glyphs.iter().filter(|g| is_table_glyph(g)) {
+                let (top, bottom) = (g.baseline - 0.88 * g.size, g.baseline + 0.12 * g.size);
+                let centre = (g.x0 + g.x1) / 2.0;
+                for rule in rules.iter().filter(|r| r.x0 <= centre && centre <= r.x1) {
+                    assert!(
+                        rule.y0 < top - 1.0 || rule.y0 > bottom + 1.0,
+                        "page {}: {:?} ({:.2}–{:.2} pt) runs into the rule at {:.2} pt",
+                        i + 1,
+                        g.text,
+                        top,
+                        bottom,
+                        rule.y0
+                    );
+                }
+                checked += 1;
+            }
+        }
+        println!(
+            "{}: {checked} table characters inside their cells",
+            data.file_name().unwrap().to_string_lossy()
+        );
+        assert!(checked > 500);
+    }
+}
+
 /// Numbers are centred in their cells: each number's centre is the centre of
 /// the column rules around it.
 #[test]
