@@ -357,11 +357,17 @@ pub fn run(
     })
 }
 
-/// Maps `f` over `items` on `workers` plain threads, keeping the order.
+/// Maps `f` over `items` on a pool of `workers` threads, keeping the order.
 ///
-/// Not rayon: Typst parallelizes inside a document with rayon, and a rayon
-/// worker that waits for such nested work steals whole other reports, which
-/// puts many documents in memory at once and muddles the timings.
+/// Each thread of a dedicated rayon pool runs one loop that takes the next
+/// item until none is left. Typst parallelizes inside a document with rayon;
+/// called from a thread of this pool, that work stays on the same thread (one
+/// page run) instead of hopping to the global pool, so a report is laid out,
+/// exported and freed on one thread. (With plain worker threads, the layout ran
+/// on the global pool's threads and the export on the worker: memory freed
+/// across threads fragmented glibc's arenas and the peak RSS crept up by about
+/// 1 MiB per 100 reports.) The loops are already running, so an idle thread
+/// never steals a whole other report.
 fn parallel_map<T: Send, R: Send>(
     items: Vec<T>,
     workers: usize,
@@ -375,30 +381,25 @@ fn parallel_map<T: Send, R: Send>(
     let results: Vec<std::sync::Mutex<Option<R>>> =
         (0..n).map(|_| std::sync::Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers.min(n.max(1)))
-            .map(|_| {
-                std::thread::Builder::new().spawn_scoped(scope, || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= n {
-                        break;
-                    }
-                    let item = queue[i].lock().unwrap_or_else(|e| e.into_inner()).take();
-                    if let Some(item) = item {
-                        let r = f(item);
-                        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.map_err(|e| BatchError::Threads {
-                jobs: workers,
-                reason: e.to_string(),
-            })?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers.min(n.max(1)))
+        .thread_name(|i| format!("nianbao-worker-{i}"))
+        .build()
+        .map_err(|e| BatchError::Threads {
+            jobs: workers,
+            reason: e.to_string(),
+        })?;
+    pool.broadcast(|_| loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= n {
+            break;
         }
-        Ok::<(), BatchError>(())
-    })?;
+        let item = queue[i].lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(item) = item {
+            let r = f(item);
+            *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        }
+    });
     Ok(results
         .into_iter()
         .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
