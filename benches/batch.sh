@@ -38,6 +38,19 @@ if command -v typst >/dev/null 2>&1; then
   read -r twall tcpu trss < <($M sh -c "xargs -P 2 -I{} typst compile --root {} --font-path $PWD/fonts/fandol --ignore-system-fonts {}/main.typ {}/out.pdf < '$WORK/list'")
   echo "typst compile, one process per report, 2 at a time: ${twall} s wall, $(calc "$N/$twall" .1f) reports/s, $(calc "$tcpu*1000/$N" .1f) ms CPU per report, peak RSS per process ${trss} MiB"
   echo "ratio: nianbao batch throughput is $(calc "$twall/$wall" .2f)x the Typst CLI loop"
+  # What a Typst process costs before any work of the report: start-up, loading the
+  # same five Fandol faces, a one-page export (a line in each role's font).
+  mkdir -p "$WORK/fixed"
+  cp "$(head -1 "$WORK/list")/roles.typ" "$WORK/fixed/"
+  cat > "$WORK/fixed/main.typ" <<'TYP'
+#import "roles.typ": fonts
+#for (role, chain) in fonts [#text(font: chain, weight: if role == "title" { "bold" } else { "regular" })[年报] ]
+TYP
+  read -r _ fcpu _ < <($M sh -c "for i in \$(seq 20); do typst compile --root $WORK/fixed --font-path $PWD/fonts/fandol --ignore-system-fonts $WORK/fixed/main.typ $WORK/fixed/out.pdf; done")
+  fixed=$(calc "$fcpu*1000/20" .1f)
+  work=$(calc "$tcpu*1000/$N-$fcpu*1000/20" .1f)
+  echo "  Typst CLI fixed cost per process (start-up, 5 faces, a one-line page): ${fixed} ms CPU; Typst's own work per report: ${work} ms CPU ($(calc "$work*$N/$pages" .1f) ms per page)"
+  echo "  so even at zero cost for everything but Typst's own work, one process can be at most (fixed + work)/work = $(calc "($fixed+$work)/$work" .2f)x the CLI loop in CPU"
 else
   echo "typst not on PATH: no Typst CLI comparison (install it with: cargo install typst-cli --version 0.15.1 --locked)"
 fi
@@ -55,6 +68,10 @@ if command -v typst >/dev/null 2>&1; then
   read -r stwall stcpu _ < <($M sh -c "xargs -P 2 -I{} typst compile --root {} --font-path $PWD/fonts/fandol --ignore-system-fonts {}/main.typ {}/out.pdf < '$WORK/slist'")
   echo "typst compile loop: ${stwall} s wall, $(calc "$N/$stwall" .1f) reports/s, $(calc "$stcpu*1000/$N" .1f) ms CPU per report"
   echo "ratio: $(calc "$stwall/$swall" .2f)x"
+  if [ -n "${fixed:-}" ]; then
+    swork=$(calc "$stcpu*1000/$N-$fixed" .1f)
+    echo "  Typst's own work per report: ${swork} ms CPU; bound (fixed + work)/work = $(calc "($fixed+$swork)/$swork" .2f)x"
+  fi
 fi
 
 echo "== where the time goes (--jobs 1)"

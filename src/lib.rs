@@ -88,11 +88,18 @@ pub struct Prepared {
 pub struct Publisher {
     fonts: Arc<FontStore>,
     templates: Templates,
+    /// The style library, parsed once.
+    library: typst::syntax::Source,
 }
 
 impl Publisher {
     pub fn new(fonts: Arc<FontStore>, templates: Templates) -> Publisher {
-        Publisher { fonts, templates }
+        let library = typeset::world::library_source(templates.style_library());
+        Publisher {
+            fonts,
+            templates,
+            library,
+        }
     }
 
     /// The bundled fonts and templates.
@@ -161,7 +168,7 @@ impl Publisher {
         });
         let mut world = typeset::world(
             source,
-            self.templates.style_library(),
+            self.library.clone(),
             &prepared.roles,
             prepared.seal,
             self.fonts.clone(),

@@ -2,7 +2,7 @@
 //! pages, and Typst's diagnostics mapped back to the template file and line.
 
 mod fonts;
-mod world;
+pub mod world;
 
 use std::fmt;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use std::sync::Arc;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::Datetime;
 use typst::layout::{Frame, FrameItem};
-use typst::syntax::DiagSpanKind;
+use typst::syntax::{DiagSpanKind, Source};
 use typst::WorldExt;
 use typst_layout::PagedDocument;
 
@@ -275,7 +275,7 @@ pub fn datetime(year: u16, month: u8, day: u8) -> Option<Datetime> {
 /// Builds a world for one document.
 pub fn world(
     main: String,
-    library: &str,
+    library: Source,
     roles: &RoleFonts,
     seal: Option<SealImage>,
     fonts: Arc<FontStore>,

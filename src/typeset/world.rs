@@ -60,6 +60,12 @@ impl SealImage {
     }
 }
 
+/// The style library's source, parsed once and shared by every document (a
+/// `Source` is reference-counted and keeps its parse tree and hash).
+pub fn library_source(text: &str) -> Source {
+    Source::new(*LIBRARY_ID, text.to_string())
+}
+
 /// The world one report is compiled in.
 pub struct ReportWorld {
     main: Source,
@@ -81,7 +87,7 @@ impl ReportWorld {
 
     pub fn new(
         main_text: String,
-        library_text: &str,
+        library: Source,
         roles_text: String,
         seal: Option<SealImage>,
         fonts: Arc<FontStore>,
@@ -89,7 +95,7 @@ impl ReportWorld {
     ) -> ReportWorld {
         ReportWorld {
             main: Source::new(*MAIN_ID, main_text),
-            library_source: Source::new(*LIBRARY_ID, library_text.to_string()),
+            library_source: library,
             roles_source: Source::new(*ROLES_ID, roles_text),
             seal,
             fonts,
