@@ -21,61 +21,63 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 calc() { python3 -c "print(f'{$1:$2}')"; }
 
-echo "== nianbao $($BIN --version | cut -d' ' -f2), $(nproc) cores, $N generated reports"
-$BIN generate "$N" -o "$WORK/in" --seed 1 2>/dev/null
+have_typst() { command -v typst >/dev/null 2>&1; }
 
-read -r wall cpu rss < <($M "$BIN" batch "$WORK/in" -o "$WORK/out" --jobs 2 --quiet)
-pages=$(python3 -c "import json;print(sum(e['pages'] or 0 for e in json.load(open('$WORK/out/manifest.json'))['entries']))")
-echo "nianbao batch --jobs 2: ${wall} s wall, $(calc "$N/$wall" .1f) reports/s, $(calc "$cpu*1000/$N" .1f) ms CPU per report, peak RSS ${rss} MiB"
-echo "  ${pages} pages in all, $(calc "$pages/$N" .1f) pages per report"
-
-if command -v typst >/dev/null 2>&1; then
-  # One Typst project per report (main.typ, nianbao.typ, roles.typ), as nianbao compiles it.
-  for f in "$WORK"/in/*.toml; do
-    "$BIN" typst "$f" --project "$WORK/typ/$(basename "$f" .toml)"
+# compare NAME: `nianbao batch --jobs 2` on $WORK/NAME, then (when `typst` is on
+# PATH) `typst compile` of the same sources, one process per report (main.typ,
+# nianbao.typ, roles.typ, as nianbao compiles it), two at a time. Sets wall,
+# pages, twall, tcpu.
+compare() {
+  local name=$1 cpu rss trss
+  read -r wall cpu rss < <($M "$BIN" batch "$WORK/$name" -o "$WORK/$name-out" --jobs 2 --quiet)
+  pages=$(python3 -c "import json;print(sum(e['pages'] or 0 for e in json.load(open('$WORK/$name-out/manifest.json'))['entries']))")
+  echo "nianbao batch --jobs 2: ${wall} s wall, $(calc "$N/$wall" .1f) reports/s, $(calc "$cpu*1000/$N" .1f) ms CPU per report, peak RSS ${rss} MiB"
+  echo "  ${pages} pages in all, $(calc "$pages/$N" .1f) pages per report"
+  have_typst || return 0
+  for f in "$WORK/$name"/*.toml; do
+    "$BIN" typst "$f" --project "$WORK/$name-typ/$(basename "$f" .toml)"
   done
-  ls -d "$WORK"/typ/report-* > "$WORK/list"
-  read -r twall tcpu trss < <($M sh -c "xargs -P 2 -I{} typst compile --root {} --font-path $PWD/fonts/fandol --ignore-system-fonts {}/main.typ {}/out.pdf < '$WORK/list'")
+  ls -d "$WORK/$name-typ"/report-* > "$WORK/$name-list"
+  read -r twall tcpu trss < <($M sh -c "xargs -P 2 -I{} typst compile --root {} --font-path $PWD/fonts/fandol --ignore-system-fonts {}/main.typ {}/out.pdf < '$WORK/$name-list'")
   echo "typst compile, one process per report, 2 at a time: ${twall} s wall, $(calc "$N/$twall" .1f) reports/s, $(calc "$tcpu*1000/$N" .1f) ms CPU per report, peak RSS per process ${trss} MiB"
   echo "ratio: nianbao batch throughput is $(calc "$twall/$wall" .2f)x the Typst CLI loop"
+}
+
+# bound: Typst's own work per report (the CLI's CPU less its fixed cost) and the
+# best ratio an in-process batch could reach if nothing but that work cost CPU.
+bound() {
+  local work
+  work=$(calc "$tcpu*1000/$N-$fixed" .1f)
+  echo "  Typst's own work per report: ${work} ms CPU ($(calc "$work*$N/$pages" .1f) ms per page); at most (fixed + work)/work = $(calc "($fixed+$work)/$work" .2f)x the CLI loop in CPU"
+}
+
+echo "== nianbao $($BIN --version | cut -d' ' -f2), $(nproc) cores, $N generated reports"
+"$BIN" generate "$N" -o "$WORK/in" --seed 1 2>/dev/null
+compare in
+if have_typst; then
   # What a Typst process costs before any work of the report: start-up, loading the
   # same five Fandol faces, a one-page export (a line in each role's font).
   mkdir -p "$WORK/fixed"
-  cp "$(head -1 "$WORK/list")/roles.typ" "$WORK/fixed/"
+  cp "$(head -1 "$WORK/in-list")/roles.typ" "$WORK/fixed/"
   cat > "$WORK/fixed/main.typ" <<'TYP'
 #import "roles.typ": fonts
 #for (role, chain) in fonts [#text(font: chain, weight: if role == "title" { "bold" } else { "regular" })[年报] ]
 TYP
   read -r _ fcpu _ < <($M sh -c "for i in \$(seq 20); do typst compile --root $WORK/fixed --font-path $PWD/fonts/fandol --ignore-system-fonts $WORK/fixed/main.typ $WORK/fixed/out.pdf; done")
   fixed=$(calc "$fcpu*1000/20" .1f)
-  work=$(calc "$tcpu*1000/$N-$fcpu*1000/20" .1f)
-  echo "  Typst CLI fixed cost per process (start-up, 5 faces, a one-line page): ${fixed} ms CPU; Typst's own work per report: ${work} ms CPU ($(calc "$work*$N/$pages" .1f) ms per page)"
-  echo "  so even at zero cost for everything but Typst's own work, one process can be at most (fixed + work)/work = $(calc "($fixed+$work)/$work" .2f)x the CLI loop in CPU"
+  echo "  Typst CLI fixed cost per process (start-up, 5 faces, a one-line page): ${fixed} ms CPU"
+  bound
 else
   echo "typst not on PATH: no Typst CLI comparison (install it with: cargo install typst-cli --version 0.15.1 --locked)"
 fi
 
 echo "== short reports (2–3 pages of prose, about 5 pages in all), the same comparison"
 "$BIN" generate "$N" -o "$WORK/short" --seed 3 --pages 2-3 2>/dev/null
-read -r swall scpu _ < <($M "$BIN" batch "$WORK/short" -o "$WORK/sout" --jobs 2 --quiet)
-spages=$(python3 -c "import json;print(sum(e['pages'] or 0 for e in json.load(open('$WORK/sout/manifest.json'))['entries']))")
-echo "nianbao batch --jobs 2: ${swall} s wall, $(calc "$N/$swall" .1f) reports/s, $(calc "$scpu*1000/$N" .1f) ms CPU per report ($(calc "$spages/$N" .1f) pages per report)"
-if command -v typst >/dev/null 2>&1; then
-  for f in "$WORK"/short/*.toml; do
-    "$BIN" typst "$f" --project "$WORK/styp/$(basename "$f" .toml)"
-  done
-  ls -d "$WORK"/styp/report-* > "$WORK/slist"
-  read -r stwall stcpu _ < <($M sh -c "xargs -P 2 -I{} typst compile --root {} --font-path $PWD/fonts/fandol --ignore-system-fonts {}/main.typ {}/out.pdf < '$WORK/slist'")
-  echo "typst compile loop: ${stwall} s wall, $(calc "$N/$stwall" .1f) reports/s, $(calc "$stcpu*1000/$N" .1f) ms CPU per report"
-  echo "ratio: $(calc "$stwall/$swall" .2f)x"
-  if [ -n "${fixed:-}" ]; then
-    swork=$(calc "$stcpu*1000/$N-$fixed" .1f)
-    echo "  Typst's own work per report: ${swork} ms CPU; bound (fixed + work)/work = $(calc "($fixed+$swork)/$swork" .2f)x"
-  fi
-fi
+compare short
+have_typst && bound
 
 echo "== where the time goes (--jobs 1)"
-"$BIN" batch "$WORK/in" -o "$WORK/out1" --jobs 1 --quiet --timings 2>&1 | grep -E "time per report|our work" | sed 's/^/  /'
+"$BIN" batch "$WORK/in" -o "$WORK/in-out1" --jobs 1 --quiet --timings 2>&1 | grep -E "time per report|our work" | sed 's/^/  /'
 
 echo "== memory: peak RSS of 100 vs 1,000 reports (--jobs 2)"
 "$BIN" generate 1000 -o "$WORK/in1000" --seed 2 2>/dev/null

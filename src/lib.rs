@@ -94,7 +94,7 @@ pub struct Publisher {
 
 impl Publisher {
     pub fn new(fonts: Arc<FontStore>, templates: Templates) -> Publisher {
-        let library = typeset::world::library_source(templates.style_library());
+        let library = typeset::library_source(templates.style_library());
         Publisher {
             fonts,
             templates,

@@ -259,8 +259,10 @@ fn a_fonts_table_in_the_data_remaps_roles() {
         .stderr(predicate::str::contains("did you mean `body`"));
 }
 
+/// `typst --project DIR` writes exactly what nianbao compiles: the main file
+/// `typst` prints, the style library, the roles module and the seal.
 #[test]
-fn typst_project_writes_a_compilable_project() {
+fn typst_project_writes_the_sources_nianbao_compiles() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("proj");
     nianbao()
@@ -270,10 +272,20 @@ fn typst_project_writes_a_compilable_project() {
         .arg(&project)
         .assert()
         .success();
-    let main = std::fs::read_to_string(project.join("main.typ")).unwrap();
-    assert!(main.contains("#import \"/nianbao.typ\": *"));
+    let printed = nianbao()
+        .arg("typst")
+        .arg(fixture("long-report.toml"))
+        .output()
+        .unwrap();
+    assert!(printed.status.success());
+    let main = std::fs::read(project.join("main.typ")).unwrap();
+    assert_eq!(main, printed.stdout, "main.typ is what `typst` prints");
     let lib = std::fs::read_to_string(project.join("nianbao.typ")).unwrap();
-    assert!(lib.contains("#import \"/roles.typ\": fonts"));
+    let embedded = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/nianbao.typ"),
+    )
+    .unwrap();
+    assert_eq!(lib, embedded, "nianbao.typ is the embedded style library");
     let roles = std::fs::read_to_string(project.join("roles.typ")).unwrap();
     assert!(roles.contains("\"body\": (\"FandolFang R\",)"), "{roles}");
     // The long report has a seal; it is written where main.typ finds it.

@@ -2,7 +2,7 @@
 //! pages, and Typst's diagnostics mapped back to the template file and line.
 
 mod fonts;
-pub mod world;
+mod world;
 
 use std::fmt;
 use std::sync::Arc;
@@ -18,8 +18,8 @@ pub use fonts::{
     FontEntry, FontError, FontOptions, FontOrigin, FontStore, Role, RoleFonts, EMBEDDED_FONTS,
 };
 pub use world::{
-    ReportWorld, SealImage, ARCHIVE_DATA_PATH, LIBRARY_PATH, MAIN_PATH, ROLES_PATH, SEAL_PNG_PATH,
-    SEAL_SVG_PATH,
+    library_source, ReportWorld, SealImage, ARCHIVE_DATA_PATH, LIBRARY_PATH, MAIN_PATH, ROLES_PATH,
+    SEAL_PNG_PATH, SEAL_SVG_PATH,
 };
 
 use crate::render::{TextRun, MAIN_TEMPLATE, STYLE_LIBRARY};

@@ -19,9 +19,9 @@ pub const MAIN_PATH: &str = "/main.typ";
 pub const LIBRARY_PATH: &str = "/nianbao.typ";
 pub const SEAL_PNG_PATH: &str = "/seal.png";
 pub const SEAL_SVG_PATH: &str = "/seal.svg";
-/// The report's data in an archival copy (canonical JSON, attached to the PDF).
 /// The font chains of the roles, as a Typst module the style library imports.
 pub const ROLES_PATH: &str = "/roles.typ";
+/// The report's data in an archival copy (canonical JSON, attached to the PDF).
 pub const ARCHIVE_DATA_PATH: &str = "/nianbao-data.json";
 
 fn file_id(path: &str) -> FileId {
