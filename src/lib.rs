@@ -18,7 +18,7 @@ pub mod model;
 pub mod render;
 pub mod typeset;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use model::{Loaded, Report};
@@ -33,6 +33,13 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub enum Error {
     #[error(transparent)]
     Load(#[from] model::LoadError),
+    /// The data has missing or bad values (R5, R6, R12, KEY): they would print
+    /// as placeholders, so nothing is printed.
+    #[error("{file}: the data has {} problem{} to fix before it can be printed (first: `{}`: {}); `nianbao check {file}` lists them all", .problems.len(), if .problems.len() == 1 { "" } else { "s" }, .problems[0].key, .problems[0].message)]
+    Incomplete {
+        file: String,
+        problems: Vec<model::Problem>,
+    },
     #[error(transparent)]
     Render(#[from] render::RenderError),
     #[error(transparent)]
@@ -41,10 +48,16 @@ pub enum Error {
     Export(#[from] export::ExportError),
     #[error(transparent)]
     Font(#[from] typeset::FontError),
-    #[error(transparent)]
-    Reference(#[from] render::RefError),
-    #[error("seal image {path}: {reason}")]
+    #[error("{file}: {source}")]
+    Reference {
+        file: String,
+        #[source]
+        source: model::refs::RefError,
+    },
+    #[error("{path}: seal image: {reason}")]
     Seal { path: String, reason: String },
+    #[error(transparent)]
+    Batch(#[from] batch::BatchError),
 }
 
 /// Per-document options.
@@ -52,8 +65,9 @@ pub enum Error {
 pub struct RenderOptions {
     /// Role → families, applied after the data's `[fonts]` table.
     pub fonts: Vec<(Role, Vec<String>)>,
-    /// A seal image, overriding the data's `seal` (`--seal`).
-    pub seal: Option<PathBuf>,
+    /// A seal image, overriding the data's `seal` (`--seal`, or the seal an
+    /// archival copy carries).
+    pub seal: Option<SealImage>,
 }
 
 /// A rendered report.
@@ -76,11 +90,14 @@ pub struct Timings {
     pub export: std::time::Duration,
 }
 
-/// A report ready for Typst: its source and its seal image.
+/// A report ready for Typst: its source, its seal image, its font roles and,
+/// for an archival copy, the data to attach.
 pub struct Prepared {
     pub source: String,
     pub seal: Option<SealImage>,
     pub roles: RoleFonts,
+    /// The canonical JSON an archival copy carries.
+    pub archive_data: Option<Vec<u8>>,
 }
 
 /// Holds the fonts and templates shared by every document it publishes.
@@ -126,18 +143,42 @@ impl Publisher {
         roles
     }
 
-    /// Writes the Typst source of a report and checks its characters against its fonts.
-    pub fn prepare(&self, loaded: &Loaded, options: &RenderOptions) -> Result<Prepared, Error> {
-        let report = render::refs::expand_report(&loaded.report)?;
-        let roles = self.roles(&report, options);
+    /// Writes the Typst source of a report (of an archival copy, with `archive`)
+    /// and checks its characters against its fonts.
+    pub fn prepare(
+        &self,
+        loaded: &Loaded,
+        options: &RenderOptions,
+        archive: bool,
+    ) -> Result<Prepared, Error> {
+        if !loaded.problems.is_empty() {
+            return Err(Error::Incomplete {
+                file: loaded.source.name.clone(),
+                problems: loaded.problems.clone(),
+            });
+        }
+        let report = &loaded.report;
+        let roles = self.roles(report, options);
         let seal = self.seal(loaded, options)?;
-        let view = ReportView::new(&report, seal.as_ref().map(|s| s.virtual_path()));
+        let view =
+            ReportView::new(report, seal.as_ref(), archive).map_err(|source| Error::Reference {
+                file: loaded.source.name.clone(),
+                source,
+            })?;
         typeset::check_coverage(&view.runs, &roles, &self.fonts)?;
         let source = render::render_view(&view, &self.templates)?;
+        let archive_data = archive.then(|| {
+            render::archive::canonical_json(&render::archive::archived_report(
+                report,
+                &options.fonts,
+                seal.as_ref(),
+            ))
+        });
         Ok(Prepared {
             source,
             seal,
             roles,
+            archive_data,
         })
     }
 
@@ -156,25 +197,18 @@ impl Publisher {
     ) -> Result<Rendered, Error> {
         export.effective_standard()?;
         let started = std::time::Instant::now();
-        let prepared = self.prepare(loaded, options)?;
+        let prepared = self.prepare(loaded, options, export.archive)?;
         let report = &loaded.report;
         let (y, m, d) = export::creation_date(report);
-        let mut source = prepared.source;
-        let archive_data = export.archive.then(|| {
-            let archived =
-                export::archive::archived_report(report, &options.fonts, prepared.seal.as_ref());
-            source.push_str(&export::archive::attach_markup(prepared.seal.as_ref()));
-            export::archive::canonical_json(&archived)
-        });
         let mut world = typeset::world(
-            source,
+            prepared.source,
             self.library.clone(),
             &prepared.roles,
             prepared.seal,
             self.fonts.clone(),
             typeset::datetime(y, m, d),
         );
-        if let Some(data) = archive_data {
+        if let Some(data) = prepared.archive_data {
             world = world.with_archive_data(typst::foundations::Bytes::new(data));
         }
         let prepared_at = std::time::Instant::now();
@@ -192,18 +226,19 @@ impl Publisher {
         })
     }
 
-    /// Reads the seal image named by `--seal` or the data (relative to the data file).
+    /// The seal image: given in the options, else the file the data names
+    /// (relative to the data file).
     fn seal(&self, loaded: &Loaded, options: &RenderOptions) -> Result<Option<SealImage>, Error> {
-        let path = match (&options.seal, &loaded.report.seal) {
-            (Some(p), _) => p.clone(),
-            (None, Some(p)) => {
-                let p = Path::new(p);
-                match &loaded.source.dir {
-                    Some(dir) if p.is_relative() => dir.join(p),
-                    _ => p.to_path_buf(),
-                }
-            }
-            (None, None) => return Ok(None),
+        if let Some(seal) = &options.seal {
+            return Ok(Some(seal.clone()));
+        }
+        let Some(p) = &loaded.report.seal else {
+            return Ok(None);
+        };
+        let p = Path::new(p);
+        let path = match &loaded.source.dir {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.to_path_buf(),
         };
         read_seal(&path).map(Some)
     }
@@ -211,20 +246,12 @@ impl Publisher {
 
 /// Reads a seal image (PNG or SVG) with our own code, checking what it is.
 pub fn read_seal(path: &Path) -> Result<SealImage, Error> {
-    let err = |reason: String| Error::Seal {
+    let bytes = std::fs::read(path).map_err(|e| Error::Seal {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    SealImage::from_bytes(bytes).map_err(|reason| Error::Seal {
         path: path.display().to_string(),
         reason,
-    };
-    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
-    let svg = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        false
-    } else if std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg")) {
-        true
-    } else {
-        return Err(err("not a PNG or SVG image".into()));
-    };
-    Ok(SealImage {
-        bytes: typst::foundations::Bytes::new(bytes),
-        svg,
     })
 }

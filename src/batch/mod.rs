@@ -179,7 +179,7 @@ pub struct BatchOptions {
     /// How many evictions an unused memoized result survives (`comemo::evict`).
     pub cache_age: usize,
     /// Signs every output.
-    pub sign: Option<std::sync::Arc<export::sign::Signer>>,
+    pub sign: Option<std::sync::Arc<export::Signer>>,
 }
 
 /// Time spent in each step, summed over reports.
@@ -319,12 +319,10 @@ pub fn run(
     }
 
     // Phase 2: check, render and write, in parallel.
-    let done = AtomicUsize::new(0);
     let results: Vec<(Entry, StepTimes)> = parallel_map(named, workers, |p| {
         let result = process(publisher, p, options, &previous);
         // Keep the memoization caches bounded, on every path.
         typst::comemo::evict(options.cache_age);
-        done.fetch_add(1, Ordering::Relaxed);
         on_done(&result.0);
         result
     })?;
@@ -430,12 +428,6 @@ fn process(
     let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {
-            if let crate::Error::Load(le) = &e {
-                if let Some(f) = check::finding_for_load_error(le) {
-                    entry.findings.push(f.to_string());
-                    return (entry, times);
-                }
-            }
             entry.findings.push(e.to_string());
             return (entry, times);
         }
@@ -481,7 +473,7 @@ fn process(
     times.export = rendered.timings.export;
     let t = Instant::now();
     let pdf = match &options.sign {
-        Some(signer) => match export::sign::sign_pdf(&rendered.pdf, signer) {
+        Some(signer) => match export::sign_pdf(&output_name, &rendered.pdf, signer) {
             Ok(signed) => signed,
             Err(e) => {
                 entry.findings.push(e.to_string());

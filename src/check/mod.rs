@@ -3,7 +3,9 @@
 //!
 //! Each rule is a small function; each finding names the rule, the table, row
 //! and column by their official Chinese labels and by key path, the expected
-//! and the found value, and the line and column in the data file.
+//! and the found value, and the byte range in the data file it came from.
+//! Problems found while reading the data (bad numbers, blanks, keys of the other
+//! edition, unknown keys) are findings too — every one of them.
 
 mod rules;
 
@@ -11,9 +13,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{DataErrorKind, KeyPath, LoadError, Loaded};
+use crate::model::{KeyPath, Loaded, Problem, ProblemKind, Span};
 
-/// A rule of the format (`../shared/spec/official-format.md`), or one of ours.
+/// A rule of the format (`docs/rules.md`), or one of ours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Rule {
     R1,
@@ -32,10 +34,14 @@ pub enum Rule {
     /// A `${…}` reference in prose that names no table value.
     #[serde(rename = "REF")]
     Reference,
+    /// A key the data model does not know, a value of the wrong kind, a key
+    /// given twice.
+    #[serde(rename = "KEY")]
+    Key,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 15] = [
         Rule::R1,
         Rule::R2,
         Rule::R3,
@@ -50,6 +56,7 @@ impl Rule {
         Rule::R12,
         Rule::R13,
         Rule::Reference,
+        Rule::Key,
     ];
 
     pub fn id(self) -> &'static str {
@@ -68,6 +75,7 @@ impl Rule {
             Rule::R12 => "R12",
             Rule::R13 => "R13",
             Rule::Reference => "REF",
+            Rule::Key => "KEY",
         }
     }
 
@@ -79,27 +87,33 @@ impl Rule {
         }
     }
 
+    /// Whether the rule needs last year's report.
+    pub fn needs_previous(self) -> bool {
+        matches!(self, Rule::R7 | Rule::R8 | Rule::R11)
+    }
+
     /// What the rule says, in the words of the format.
     pub fn statement(self) -> &'static str {
         match self {
             Rule::R1 => {
                 "表三每列：第一项加第二项之和，等于第三项加第四项之和（一 + 二 = （七）总计 + 四）"
             }
-            Rule::R2 => "表三每列：（七）总计 = （一）+（二）+（三）+（四）+（五）+（六）各项之和",
+            Rule::R2 => "表三每列：（七）总计 = （一）至（六）各项之和",
             Rule::R3 => "表三每行：总计 = 各类申请人之和",
             Rule::R4 => "表四每组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计",
-            Rule::R5 => "counts are whole numbers ≥ 0 (only the fee amount may have decimals)",
-            Rule::R6 => "blank is not zero: every cell is given (0 where there is nothing)",
+            Rule::R5 => {
+                "件数为不小于 0 的整数（只有收费金额可有小数，只有 2019 年版的本年增/减可为负数）"
+            }
+            Rule::R6 => "空白不是零：每一格、每一行、每一张表都要填写（没有的填 0）",
             Rule::R7 => "表三：本年“二、上年结转” = 上年“四、结转下年度继续办理”",
             Rule::R8 => "表二：现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
-            Rule::R9 => "numbers quoted in the prose equal the tables",
-            Rule::R10 => "the fee amount has at most 4 decimals",
-            Rule::R11 => "the prose is not mostly copied from last year's report",
-            Rule::R12 => "one edition per report; report years ≥ 2021 use the 2021 edition",
-            Rule::R13 => {
-                "a 2021-edition report does not cite the superseded 国办公开办函〔2019〕60号"
-            }
-            Rule::Reference => "every ${…} reference in the prose names a table value",
+            Rule::R9 => "正文引用的数字与表格一致",
+            Rule::R10 => "收费金额（万元）最多 4 位小数",
+            Rule::R11 => "正文不大段照抄上年报告（相同程度低于 50%）",
+            Rule::R12 => "一份报告只用一个版本的格式；2021 年及以后的报告用 2021 年版",
+            Rule::R13 => "2021 年版报告不再引用已被替代的国办公开办函〔2019〕60号",
+            Rule::Reference => "正文中的每个 ${…} 引用都指向表格中的一个数",
+            Rule::Key => "数据文件只用格式规定的键，值的类型正确，每个键只写一次",
         }
     }
 }
@@ -129,6 +143,8 @@ impl fmt::Display for Severity {
 /// One failed rule, located.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// The finding's number in its file's list (0-based), for links between findings.
+    pub id: usize,
     pub rule: Rule,
     pub severity: Severity,
     pub file: String,
@@ -143,9 +159,35 @@ pub struct Finding {
     pub expected: Option<String>,
     pub found: Option<String>,
     pub message: String,
+    /// The byte range in the data file's text.
+    pub span: Option<Span>,
     pub line: Option<usize>,
     #[serde(rename = "column_number")]
     pub column_number: Option<usize>,
+    /// The finding this one follows from (the same root cause), when there is one:
+    /// e.g. R1 in a column whose （七）总计 is already wrong by R2.
+    pub caused_by: Option<usize>,
+    /// Where the value is in a published file (page and position, table cell),
+    /// for reports imported from PDF, Word or web pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+impl Finding {
+    /// Where the finding is, by official labels: "表三 … · 行 （一）予以公开 · 列 自然人".
+    pub fn place(&self) -> String {
+        let mut place = Vec::new();
+        if let Some(t) = &self.table {
+            place.push(t.clone());
+        }
+        if let Some(r) = &self.row {
+            place.push(format!("行 {r}"));
+        }
+        if let Some(c) = &self.column {
+            place.push(format!("列 {c}"));
+        }
+        place.join(" · ")
+    }
 }
 
 impl fmt::Display for Finding {
@@ -157,19 +199,13 @@ impl fmt::Display for Finding {
                 write!(f, ":{c}")?;
             }
         }
-        write!(f, ": {} [{}]: {}", self.severity, self.rule, self.message)?;
-        let mut place = Vec::new();
-        if let Some(t) = &self.table {
-            place.push(t.clone());
-        }
-        if let Some(r) = &self.row {
-            place.push(format!("行 {r}"));
-        }
-        if let Some(c) = &self.column {
-            place.push(format!("列 {c}"));
-        }
+        write!(f, ": {}[{}]: {}", self.severity, self.rule, self.message)?;
+        let place = self.place();
         if !place.is_empty() || !self.key.is_empty() {
-            write!(f, "\n    at {} (`{}`)", place.join(" · "), self.key)?;
+            write!(f, "\n    at {place} (`{}`)", self.key)?;
+        }
+        if let Some(o) = &self.origin {
+            write!(f, "\n    in the published file: {o}")?;
         }
         if let (Some(e), Some(g)) = (&self.expected, &self.found) {
             write!(f, "\n    expected {e}, found {g}")?;
@@ -187,11 +223,6 @@ pub(crate) struct Place {
     pub key: KeyPath,
 }
 
-/// The official table captions.
-pub const TABLE_2: &str = "表二 主动公开政府信息情况";
-pub const TABLE_3: &str = "表三 收到和处理政府信息公开申请情况";
-pub const TABLE_4: &str = "表四 政府信息公开行政复议、行政诉讼情况";
-
 /// Collects findings for one file.
 pub(crate) struct Findings<'a> {
     loaded: &'a Loaded,
@@ -207,71 +238,105 @@ impl<'a> Findings<'a> {
         found: Option<String>,
         message: String,
     ) {
-        let (line, column_number) = match crate::model::locate(&self.loaded.source, &place.key) {
-            Some((l, c)) => (Some(l), Some(c)),
-            None => (None, None),
-        };
-        self.list.push(Finding {
+        let span = self.loaded.locate(&place.key);
+        let key = place.key.to_string();
+        self.add(Finding {
+            id: 0,
             rule,
             severity: rule.severity(),
             file: self.loaded.source.name.clone(),
             table: place.table.map(str::to_string),
             row: place.row,
             column: place.column,
-            key: place.key.to_string(),
+            key,
             expected,
             found,
             message,
-            line,
-            column_number,
+            span,
+            line: None,
+            column_number: None,
+            caused_by: None,
+            origin: None,
         });
+    }
+
+    fn add(&mut self, mut finding: Finding) {
+        if let Some(span) = &finding.span {
+            if !self.loaded.source.text.is_empty() {
+                let (l, c) = self.loaded.source.line_col(span.start);
+                finding.line = Some(l);
+                finding.column_number = Some(c);
+            }
+        }
+        self.list.push(finding);
     }
 }
 
-/// Checks a loaded report (and, given last year's, the rules that need it).
+/// The rule a problem of the data breaks.
+pub fn rule_of(kind: ProblemKind) -> Rule {
+    match kind {
+        ProblemKind::BadValue => Rule::R5,
+        ProblemKind::Blank => Rule::R6,
+        ProblemKind::Edition => Rule::R12,
+        ProblemKind::Key => Rule::Key,
+    }
+}
+
+/// Checks a loaded report (and, given last year's, the rules that need it):
+/// every problem of its values, then every rule. Errors come first; a finding
+/// that follows from another (the same root cause) comes right after it.
 pub fn check(loaded: &Loaded, previous: Option<&Loaded>) -> Vec<Finding> {
     let mut findings = Findings {
         loaded,
         list: Vec::new(),
     };
+    for p in &loaded.problems {
+        findings.add(problem_finding(&loaded.source.name, p));
+    }
     rules::run(&mut findings, previous);
-    findings.list.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    findings.list
+    order(findings.list)
 }
 
-/// A load error as a finding of the rule it breaks, when it breaks one
-/// (negative or fractional counts: R5; blank cells and missing rows: R6;
-/// the wrong edition: R12).
-pub fn finding_for_load_error(error: &LoadError) -> Option<Finding> {
-    let LoadError::Data {
-        file,
-        key,
-        line,
-        column,
-        message,
-        kind,
-    } = error
-    else {
-        return None;
-    };
-    let rule = match kind {
-        DataErrorKind::BadNumber => Rule::R5,
-        DataErrorKind::Blank => Rule::R6,
-        DataErrorKind::Edition => Rule::R12,
-        DataErrorKind::Other => return None,
-    };
-    Some(Finding {
+fn problem_finding(file: &str, p: &Problem) -> Finding {
+    let rule = rule_of(p.kind);
+    Finding {
+        id: 0,
         rule,
         severity: rule.severity(),
-        file: file.clone(),
-        table: None,
-        row: None,
-        column: None,
-        key: key.clone(),
+        file: file.to_string(),
+        table: p.cell.as_ref().map(|c| c.table.to_string()),
+        row: p.cell.as_ref().map(|c| c.row.clone()),
+        column: p.cell.as_ref().and_then(|c| c.column.clone()),
+        key: p.key.clone(),
         expected: None,
-        found: None,
-        message: message.clone(),
-        line: *line,
-        column_number: *column,
-    })
+        found: p.found.clone(),
+        message: p.message.clone(),
+        span: p.span.clone(),
+        line: None,
+        column_number: None,
+        caused_by: None,
+        origin: None,
+    }
+}
+
+/// Sorts findings (errors first, stable otherwise), keeps each consequence right
+/// after its cause, and numbers them.
+fn order(list: Vec<Finding>) -> Vec<Finding> {
+    // `caused_by` holds an index into `list` here; map it to the final ids.
+    let mut roots: Vec<usize> = (0..list.len())
+        .filter(|&i| list[i].caused_by.is_none())
+        .collect();
+    roots.sort_by_key(|&i| std::cmp::Reverse(list[i].severity));
+    let mut sequence = Vec::with_capacity(list.len());
+    for r in roots {
+        sequence.push(r);
+        sequence.extend((0..list.len()).filter(|&i| list[i].caused_by == Some(r)));
+    }
+    let new_id = |old: usize| sequence.iter().position(|&i| i == old);
+    let mut out: Vec<Finding> = sequence.iter().map(|&i| list[i].clone()).collect();
+    for (id, f) in out.iter_mut().enumerate() {
+        f.id = id;
+        f.caused_by = f.caused_by.and_then(new_id);
+    }
+    out
 }

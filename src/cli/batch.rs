@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use nianbao::batch::{self, BatchOptions, Entry, Manifest, Shard, Status};
 use nianbao::export;
 
-use super::{FontArgs, OutputFormat, Reporter, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use super::{exit, CliError, CliResult, FontArgs, Printer};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -118,47 +118,27 @@ fn status_word(s: Status) -> &'static str {
     }
 }
 
-pub fn batch(args: BatchArgs) -> i32 {
-    let reporter = Reporter::new(OutputFormat::Text);
-    let publisher = match args.fonts.publisher() {
-        Ok(p) => p,
-        Err(e) => {
-            reporter.error(&e);
-            return EXIT_FAILURE;
-        }
-    };
+pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
+    let publisher = args.fonts.publisher()?;
     if !args.sign && (args.signer.key.is_some() || args.signer.cert.is_some()) {
-        eprintln!("error: --key and --cert sign only with --sign");
-        return EXIT_USAGE;
+        return Err(CliError::Usage(
+            "--key and --cert sign only with --sign".into(),
+        ));
     }
-    let signer = match args.signer.signer() {
-        Ok(s) => s.filter(|_| args.sign).map(Arc::new),
-        Err(e) => {
-            reporter.error(&e.into());
-            return EXIT_FAILURE;
-        }
-    };
-    let jobs = match batch::discover(&args.inputs, &args.output) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
+    let signer = args.signer.signer()?.filter(|_| args.sign).map(Arc::new);
+    let jobs = batch::discover(&args.inputs, &args.output).map_err(|e| match e {
+        e @ batch::BatchError::MissingInput { .. } => CliError::Usage(e.to_string()),
+        e => e.into(),
+    })?;
     let workers = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    // Typst parallelizes inside each document on rayon's global pool: size it
-    // to the same number of threads, so --jobs N means N cores.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
-        .build_global();
     let options = BatchOptions {
         outdir: args.output.clone(),
         jobs: workers,
         shard: args.shard,
         skip_unchanged: args.skip_unchanged,
-        render: args.fonts.render_options(None),
+        render: args.fonts.render_options(None)?,
         export: export::ExportOptions {
             standard: args.pdf_standard,
             archive: args.archive,
@@ -206,26 +186,18 @@ pub fn batch(args: BatchArgs) -> i32 {
             None => {
                 if !args.quiet || e.status == Status::Failed {
                     let _guard = printed.lock();
-                    eprintln!("{}", line());
+                    printer.note(&line());
                 }
             }
         }
     };
-    let summary = match batch::run(&publisher, jobs, &options, &on_done) {
-        Ok(s) => s,
-        Err(e) => {
-            if let Some(bar) = &bar {
-                bar.finish_and_clear();
-            }
-            eprintln!("error: {e}");
-            return EXIT_FAILURE;
-        }
-    };
+    let summary = batch::run(&publisher, jobs, &options, &on_done);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    let summary = summary?;
     let secs = summary.elapsed.as_secs_f64();
-    eprintln!(
+    printer.note(&format!(
         "{} rendered, {} failed, {} skipped in {:.2} s ({:.1} reports/s); manifest: {}",
         summary.rendered,
         summary.failed,
@@ -233,79 +205,72 @@ pub fn batch(args: BatchArgs) -> i32 {
         secs,
         summary.rendered as f64 / secs.max(1e-9),
         summary.manifest_path.display()
-    );
+    ));
     if args.timings {
         let t = &summary.times;
         let n = (summary.rendered + summary.failed).max(1) as f64;
         let ms = |d: Duration| d.as_secs_f64() * 1000.0 / n;
         let ours = ms(t.ours());
         let typst = ms(t.typst());
-        eprintln!(
+        printer.note(&format!(
             "time per report: read {:.2} ms, load {:.2} ms, check {:.2} ms, template {:.2} ms | layout {:.2} ms, export {:.2} ms | write {:.2} ms",
             ms(t.read), ms(t.load), ms(t.check), ms(t.template), ms(t.layout), ms(t.export), ms(t.write)
-        );
-        eprintln!(
+        ));
+        printer.note(&format!(
             "our work {ours:.2} ms ({:.1} %), Typst {typst:.2} ms per report",
             100.0 * ours / (ours + typst).max(1e-9)
-        );
+        ));
         if let Some(rss) = batch::peak_rss() {
-            eprintln!("peak RSS {:.1} MiB", rss as f64 / 1048576.0);
+            printer.note(&format!("peak RSS {:.1} MiB", rss as f64 / 1048576.0));
         }
     }
-    if summary.failed > 0 {
-        EXIT_FAILURE
-    } else {
-        EXIT_OK
+    if printer.json() {
+        printer.emit_json(&serde_json::json!({
+            "nianbao": nianbao::VERSION,
+            "status": if summary.failed > 0 { "failed" } else { "ok" },
+            "rendered": summary.rendered,
+            "failed": summary.failed,
+            "skipped": summary.skipped,
+            "manifest": summary.manifest_path,
+        }))?;
     }
+    Ok(exit(summary.failed > 0))
 }
 
-pub fn manifest(args: ManifestArgs) -> i32 {
+pub fn manifest(args: ManifestArgs, printer: &Printer) -> CliResult {
     match args.command {
         ManifestCommand::Merge { manifests, output } => {
             let mut parts = Vec::new();
             for path in &manifests {
-                match Manifest::read(path) {
-                    Ok(m) => parts.push((path.display().to_string(), m)),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return EXIT_FAILURE;
-                    }
-                }
+                let m = Manifest::read(path).map_err(batch::BatchError::from)?;
+                parts.push((path.display().to_string(), m));
             }
-            match Manifest::merge(&parts).and_then(|m| m.write(&output).map(|_| m)) {
-                Ok(m) => {
-                    eprintln!(
-                        "merged {} manifests, {} reports, into {}",
-                        parts.len(),
-                        m.entries.len(),
-                        output.display()
-                    );
-                    EXIT_OK
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    EXIT_FAILURE
-                }
-            }
+            let merged = Manifest::merge(&parts).map_err(batch::BatchError::from)?;
+            merged.write(&output).map_err(batch::BatchError::from)?;
+            printer.note(&format!(
+                "merged {} manifests, {} reports, into {}",
+                parts.len(),
+                merged.entries.len(),
+                output.display()
+            ));
+            Ok(exit(false))
         }
     }
 }
 
-pub fn generate(args: GenerateArgs) -> i32 {
-    if let Err(e) = std::fs::create_dir_all(&args.output) {
-        eprintln!(
-            "error: {}: cannot create the directory: {e}",
-            args.output.display()
-        );
-        return EXIT_FAILURE;
-    }
+pub fn generate(args: GenerateArgs, printer: &Printer) -> CliResult {
+    std::fs::create_dir_all(&args.output).map_err(|e| export::ExportError::Write {
+        path: args.output.display().to_string(),
+        reason: format!("cannot create the directory: {e}"),
+    })?;
     for i in 0..args.count {
         let g = batch::generate::report(args.seed, i, args.pages.clone());
-        if let Err(e) = export::write_atomic(&args.output.join(&g.file_name), g.toml.as_bytes()) {
-            eprintln!("error: {e}");
-            return EXIT_FAILURE;
-        }
+        export::write_atomic(&args.output.join(&g.file_name), g.toml.as_bytes())?;
     }
-    eprintln!("wrote {} reports to {}", args.count, args.output.display());
-    EXIT_OK
+    printer.note(&format!(
+        "wrote {} reports to {}",
+        args.count,
+        args.output.display()
+    ));
+    Ok(exit(false))
 }

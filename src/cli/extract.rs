@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use nianbao::export::{self, ExportError};
-use nianbao::Error;
+use nianbao::export;
 
-use super::{OutputFormat, Reporter, EXIT_FAILURE, EXIT_OK};
+use super::{exit, CliResult, Printer};
 
 #[derive(Args)]
 pub struct ExtractArgs {
@@ -18,52 +17,28 @@ pub struct ExtractArgs {
     /// carried by the copy is written beside it under its archived name.
     #[arg(short, long, value_name = "DATA.json")]
     pub output: Option<PathBuf>,
-    /// How errors are printed.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
 }
 
-pub fn extract(args: ExtractArgs) -> i32 {
-    let reporter = Reporter::new(args.format);
-    let result = (|| -> Result<(), ExportError> {
-        let bytes = std::fs::read(&args.input)
-            .map_err(|e| ExportError::Input(format!("{}: {e}", args.input.display())))?;
-        let x = export::extract_data(&bytes).map_err(|e| match e {
-            ExportError::Input(m) | ExportError::Archive(m) => {
-                ExportError::Archive(format!("{}: {m}", args.input.display()))
+pub fn extract(args: ExtractArgs, printer: &Printer) -> CliResult {
+    let bytes = export::read_pdf(&args.input)?;
+    let x = export::extract_data(&args.input.display().to_string(), &bytes)?;
+    match &args.output {
+        Some(path) => {
+            if let Some((name, seal)) = &x.seal {
+                let dir = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                export::write_atomic(&dir.join(name), seal)?;
             }
-            e => e,
-        })?;
-        match &args.output {
-            Some(path) => {
-                if let Some((name, seal)) = &x.seal {
-                    let dir = match path.parent() {
-                        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                        _ => PathBuf::from("."),
-                    };
-                    export::write_atomic(&dir.join(name), seal)?;
-                }
-                export::write_atomic(path, &x.data)?;
-                reporter.note(&format!(
-                    "wrote {} (written by nianbao {})",
-                    path.display(),
-                    x.version.as_deref().unwrap_or("?")
-                ));
-            }
-            None => {
-                use std::io::Write;
-                std::io::stdout()
-                    .write_all(&x.data)
-                    .map_err(|e| ExportError::Input(e.to_string()))?;
-            }
+            export::write_atomic(path, &x.data)?;
+            printer.note(&format!(
+                "wrote {} (written by nianbao {})",
+                path.display(),
+                x.version.as_deref().unwrap_or("?")
+            ));
         }
-        Ok(())
-    })();
-    match result {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            reporter.error(&Error::Export(e));
-            EXIT_FAILURE
-        }
+        None => printer.stdout(&x.data)?,
     }
+    Ok(exit(false))
 }

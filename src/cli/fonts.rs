@@ -4,29 +4,22 @@ use clap::Args;
 
 use nianbao::typeset::{Role, RoleFonts};
 
-use super::{FontArgs, OutputFormat, Reporter, EXIT_FAILURE, EXIT_OK};
+use std::fmt::Write;
+
+use super::{exit, CliResult, FontArgs, OutputFormat, Printer};
 
 #[derive(Args)]
 pub struct FontsArgs {
     /// Also list every font face available.
     #[arg(long)]
     pub all: bool,
-    /// Output as text or JSON.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
     #[command(flatten)]
     pub fonts: FontArgs,
 }
 
-pub fn fonts(args: FontsArgs) -> i32 {
-    let reporter = Reporter::new(args.format);
-    let publisher = match args.fonts.publisher() {
-        Ok(p) => p,
-        Err(e) => {
-            reporter.error(&e);
-            return EXIT_FAILURE;
-        }
-    };
+pub fn fonts(args: FontsArgs, printer: &Printer) -> CliResult {
+    let publisher = args.fonts.publisher()?;
+    let mut out = String::new();
     let store = publisher.fonts();
     let mut roles = RoleFonts::default();
     for (role, chain) in &args.fonts.fonts {
@@ -34,8 +27,9 @@ pub fn fonts(args: FontsArgs) -> i32 {
     }
     let mut ok = true;
     let mut json_roles = Vec::new();
-    if args.format == OutputFormat::Text {
-        println!(
+    if !printer.json() {
+        let _ = writeln!(
+            out,
             "{:<12} {:<28} {:<32} loaded from",
             "role", "chain", "face chosen"
         );
@@ -52,7 +46,7 @@ pub fn fonts(args: FontsArgs) -> i32 {
                 }
             }
         }
-        match args.format {
+        match printer.format {
             OutputFormat::Text => {
                 for (i, (family, entry)) in faces.iter().enumerate() {
                     let role_col = if i == 0 { role.key() } else { "" };
@@ -72,7 +66,8 @@ pub fn fonts(args: FontsArgs) -> i32 {
                             "no font has this family name".to_string(),
                         ),
                     };
-                    println!(
+                    let _ = writeln!(
+                        out,
                         "{role_col:<12} {:<28} {face:<32} {origin}",
                         format!("{}. {family}", i + 1)
                     );
@@ -91,11 +86,12 @@ pub fn fonts(args: FontsArgs) -> i32 {
         }
     }
     if args.all {
-        match args.format {
+        match printer.format {
             OutputFormat::Text => {
-                println!("\nall faces:");
+                let _ = writeln!(out, "\nall faces:");
                 for e in store.entries() {
-                    println!(
+                    let _ = writeln!(
+                        out,
                         "  {:<24} {:<8} {:<32} {}",
                         e.info.family,
                         weight_name(e.info.variant.weight.to_number()),
@@ -107,7 +103,7 @@ pub fn fonts(args: FontsArgs) -> i32 {
             OutputFormat::Json => {}
         }
     }
-    if args.format == OutputFormat::Json {
+    if printer.json() {
         let all: Vec<_> = if args.all {
             store
                 .entries()
@@ -117,18 +113,14 @@ pub fn fonts(args: FontsArgs) -> i32 {
         } else {
             Vec::new()
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"roles": json_roles, "faces": all}))
-                .unwrap_or_default()
-        );
-    }
-    if ok {
-        EXIT_OK
+        printer.emit_json(&serde_json::json!({"roles": json_roles, "faces": all, "status": if ok { "ok" } else { "failed" }}))?;
     } else {
-        eprintln!("error: some families of the role chains are not available; add fonts with --font-dir DIR");
-        EXIT_FAILURE
+        printer.stdout(out.as_bytes())?;
     }
+    if !ok {
+        printer.note("error: some families of the role chains are not available; add fonts with --font-dir DIR");
+    }
+    Ok(exit(!ok))
 }
 
 fn weight_name(w: u16) -> &'static str {

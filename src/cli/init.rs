@@ -7,18 +7,19 @@ use clap::Args;
 use nianbao::export;
 use nianbao::model::{skeleton, Edition};
 
-use super::{OutputFormat, Reporter, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use super::{exit, CliError, CliResult, Printer};
 
 #[derive(Args)]
 pub struct InitArgs {
-    /// The edition of the format (only 2021 is supported for new reports).
-    #[arg(long, default_value = "2021", value_parser = ["2021"])]
-    pub edition: String,
+    /// The edition of the format: 2021 (国办公开办函〔2021〕30号, report years 2021 on) or
+    /// 2019 (国办公开办函〔2019〕60号, report years 2019 and 2020). Default: by the year.
+    #[arg(long, value_name = "EDITION", value_parser = ["2021", "2019"])]
+    pub edition: Option<String>,
     /// The reporting agency.
     #[arg(long, value_name = "NAME", default_value = "［机关名称］")]
     pub agency: String,
     /// The report year (default: last year).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2021..=2200))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2019..=2200))]
     pub year: Option<u16>,
     /// Where to write the skeleton (default: standard output).
     #[arg(short, long, value_name = "FILE")]
@@ -34,42 +35,40 @@ fn last_year() -> u16 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    // Days since 1970 → civil year (good to the day; the year is all we need).
+    // Seconds since 1970 → civil year (good to the day; the year is all we need).
     let year = 1970 + (secs as f64 / (365.2425 * 86400.0)) as u16;
     year.saturating_sub(1).max(2021)
 }
 
-pub fn init(args: InitArgs) -> i32 {
-    let reporter = Reporter::new(OutputFormat::Text);
+pub fn init(args: InitArgs, printer: &Printer) -> CliResult {
     let year = args.year.unwrap_or_else(last_year);
-    let text = skeleton(&args.agency, year, Edition::E2021);
+    let edition = match args.edition.as_deref().and_then(Edition::parse) {
+        Some(e) => e,
+        None => Edition::for_year(year),
+    };
+    if edition != Edition::for_year(year) {
+        return Err(CliError::Usage(format!(
+            "a {year} report uses the {} edition of the format, not {edition} (rule R12)",
+            Edition::for_year(year)
+        )));
+    }
+    let text = skeleton(&args.agency, year, edition);
     match &args.output {
-        None => {
-            print!("{text}");
-            EXIT_OK
-        }
+        None => printer.stdout(text.as_bytes())?,
         Some(path) => {
             if path.exists() && !args.force {
-                eprintln!(
-                    "error: {} exists; use --force to overwrite it",
+                return Err(CliError::Usage(format!(
+                    "{} exists; use --force to overwrite it",
                     path.display()
-                );
-                return EXIT_USAGE;
+                )));
             }
-            match export::write_atomic(path, text.as_bytes()) {
-                Ok(()) => {
-                    reporter.note(&format!(
-                        "wrote {}; fill it in, then: nianbao check {}",
-                        path.display(),
-                        path.display()
-                    ));
-                    EXIT_OK
-                }
-                Err(e) => {
-                    reporter.error(&e.into());
-                    EXIT_FAILURE
-                }
-            }
+            export::write_atomic(path, text.as_bytes())?;
+            printer.note(&format!(
+                "wrote {}; fill it in, then: nianbao check {}",
+                path.display(),
+                path.display()
+            ));
         }
     }
+    Ok(exit(false))
 }

@@ -2,15 +2,16 @@
 
 mod batch;
 mod check;
-mod diagnostics;
 mod extract;
 mod fonts;
 mod init;
+mod printer;
 mod render;
 mod sign;
 mod verify;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
@@ -20,14 +21,45 @@ use nianbao::render::Templates;
 use nianbao::typeset::{FontOptions, FontStore, Role, RoleFonts};
 use nianbao::{Publisher, RenderOptions};
 
-pub use diagnostics::{OutputFormat, Reporter};
+pub use printer::{OutputFormat, Printer};
 
-/// Exit code: success.
-pub const EXIT_OK: i32 = 0;
 /// Exit code: bad data or a failed render.
-pub const EXIT_FAILURE: i32 = 1;
+const EXIT_FAILURE: u8 = 1;
 /// Exit code: bad usage.
-pub const EXIT_USAGE: i32 = 2;
+const EXIT_USAGE: u8 = 2;
+
+/// Why a command could not do its work.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Nianbao(#[from] nianbao::Error),
+    /// Bad usage that clap cannot see (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Standard output is closed or failing (a closed pipe ends quietly).
+    #[error("cannot write to standard output: {0}")]
+    Stdout(#[source] std::io::Error),
+}
+
+macro_rules! into_cli_error {
+    ($($t:ty),*) => {$(
+        impl From<$t> for CliError {
+            fn from(e: $t) -> CliError {
+                CliError::Nianbao(e.into())
+            }
+        }
+    )*};
+}
+into_cli_error!(
+    nianbao::model::LoadError,
+    nianbao::export::ExportError,
+    nianbao::batch::BatchError,
+    nianbao::typeset::FontError,
+    nianbao::render::RenderError
+);
+
+/// What a command returns: its exit code, or an error for the printer.
+pub type CliResult = Result<ExitCode, CliError>;
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +75,10 @@ typesets it in-process with embedded fonts, and writes the PDF.",
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How results and errors are printed: text for people (standard error) or
+    /// one JSON document for programs (standard output).
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
 }
 
 #[derive(Subcommand)]
@@ -133,42 +169,77 @@ impl FontArgs {
         Ok(Publisher::new(Arc::new(fonts), templates))
     }
 
-    pub fn render_options(&self, seal: Option<PathBuf>) -> RenderOptions {
-        RenderOptions {
+    /// The render options: the role chains given, and the seal image `--seal` names.
+    pub fn render_options(
+        &self,
+        seal: Option<&std::path::Path>,
+    ) -> Result<RenderOptions, nianbao::Error> {
+        Ok(RenderOptions {
             fonts: self.fonts.clone(),
-            seal,
-        }
+            seal: seal.map(nianbao::read_seal).transpose()?,
+        })
     }
 }
 
 /// How data is read.
 #[derive(Args, Clone, Debug, Default)]
 pub struct InputArgs {
-    /// The data format when reading standard input (`-`) or a file without a known extension.
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    /// The data format when reading standard input (`-`) or a file without a known
+    /// extension: toml, json or yaml.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub input_format: Option<Format>,
 }
 
-pub fn run() -> i32 {
+fn parse_format(text: &str) -> Result<Format, String> {
+    text.parse()
+}
+
+/// Runs the command line; the one place where errors are printed and exit
+/// codes chosen.
+pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
             let _ = e.print();
-            return code;
+            return ExitCode::from(code);
         }
     };
-    match cli.command {
-        Command::Render(args) => render::render(args),
-        Command::Check(args) => check::check(args),
-        Command::Batch(args) => batch::batch(args),
-        Command::Manifest(args) => batch::manifest(args),
-        Command::Generate(args) => batch::generate(args),
-        Command::Init(args) => init::init(args),
-        Command::Typst(args) => render::typst(args),
-        Command::Fonts(args) => fonts::fonts(args),
-        Command::Sign(args) => sign::sign(args),
-        Command::Verify(args) => verify::verify(args),
-        Command::Extract(args) => extract::extract(args),
+    let printer = Printer::new(cli.format);
+    match run(cli.command, &printer) {
+        Ok(code) => code,
+        Err(CliError::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            printer.error(&e);
+            ExitCode::from(match e {
+                CliError::Usage(_) => EXIT_USAGE,
+                _ => EXIT_FAILURE,
+            })
+        }
+    }
+}
+
+fn run(command: Command, printer: &Printer) -> CliResult {
+    match command {
+        Command::Render(args) => render::render(args, printer),
+        Command::Check(args) => check::check(args, printer),
+        Command::Batch(args) => batch::batch(args, printer),
+        Command::Manifest(args) => batch::manifest(args, printer),
+        Command::Generate(args) => batch::generate(args, printer),
+        Command::Init(args) => init::init(args, printer),
+        Command::Typst(args) => render::typst(args, printer),
+        Command::Fonts(args) => fonts::fonts(args, printer),
+        Command::Sign(args) => sign::sign(args, printer),
+        Command::Verify(args) => verify::verify(args, printer),
+        Command::Extract(args) => extract::extract(args, printer),
+    }
+}
+
+/// The exit code for a result that is not an error: 0, or 1 when something failed.
+pub fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(EXIT_FAILURE)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -3,12 +3,14 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use serde_json::json;
 
 use nianbao::check::Severity;
 use nianbao::model::load_path;
-use nianbao::{export, typeset, Error};
+use nianbao::{export, typeset};
 
-use super::{FontArgs, InputArgs, OutputFormat, Reporter, EXIT_FAILURE, EXIT_OK};
+use super::check::{count, load_and_check};
+use super::{exit, CliResult, FontArgs, InputArgs, Printer};
 
 #[derive(Args)]
 pub struct RenderArgs {
@@ -21,10 +23,8 @@ pub struct RenderArgs {
     /// A seal image (PNG or SVG) placed over the signature and date; overrides `seal` in the data.
     #[arg(long, value_name = "PATH")]
     pub seal: Option<PathBuf>,
-    /// How errors are printed.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
-    /// Render even when the data breaks rules of the format (says so on standard error).
+    /// Render even when the data breaks rules of the format (says so). Missing or
+    /// bad values (R5, R6) are never printed: fix them.
     #[arg(long)]
     pub force: bool,
     /// Conform to PDF/A: a-2b or a-3b (a glyph missing from its font is then an error).
@@ -52,9 +52,6 @@ pub struct TypstArgs {
     /// `typst compile --root DIR DIR/main.typ --font-path fonts/fandol` builds it.
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub project: Option<PathBuf>,
-    /// How errors are printed.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -70,119 +67,94 @@ fn default_output(data: &Path) -> PathBuf {
     }
 }
 
-pub fn render(args: RenderArgs) -> i32 {
-    let reporter = Reporter::new(args.format);
+pub fn render(args: RenderArgs, printer: &Printer) -> CliResult {
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| default_output(&args.data));
     // Check first: a report that breaks a rule of the format is not printed.
-    let (loaded, checked) = super::check::check_file(&args.data, &args.input, None);
-    super::check::print_findings(&checked.findings);
-    let errors = checked
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    if let Some(e) = checked.error {
-        reporter.error(&e);
-        return EXIT_FAILURE;
-    }
-    if errors > 0 {
-        if !args.force || loaded.is_none() {
-            eprintln!(
-                "error: not rendering {}: the data breaks {errors} rule{} of the format (fix the data, or use --force to render anyway)",
-                checked.file,
-                if errors == 1 { "" } else { "s" }
-            );
-            return EXIT_FAILURE;
-        }
-        eprintln!(
-            "warning: rendering {} despite {errors} error{} (--force)",
-            checked.file,
+    let (loaded, findings) = load_and_check(&args.data, &args.input, None)?;
+    let file = loaded.source.name.clone();
+    printer.findings(Some(&loaded.source), &findings);
+    let errors = count(&findings, Severity::Error);
+    if errors > 0 && !args.force {
+        let message = format!(
+            "not rendering {file}: the data breaks {errors} rule{} of the format (fix the data, or use --force to render anyway)",
             if errors == 1 { "" } else { "s" }
         );
+        if printer.json() {
+            printer.emit_json(&json!({
+                "nianbao": nianbao::VERSION,
+                "status": "failed",
+                "file": file,
+                "message": message,
+                "findings": findings,
+            }))?;
+        } else {
+            printer.note(&format!("error: {message}"));
+        }
+        return Ok(exit(true));
     }
-    let Some(loaded) = loaded else {
-        return EXIT_FAILURE;
+    if errors > 0 {
+        printer.warning(&format!(
+            "rendering {file} despite {errors} error{} (--force)",
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+    let publisher = args.fonts.publisher()?;
+    let export_options = export::ExportOptions {
+        standard: args.pdf_standard,
+        archive: args.archive,
     };
-    let result = (|| -> Result<usize, Error> {
-        let publisher = args.fonts.publisher()?;
-        let export_options = export::ExportOptions {
-            standard: args.pdf_standard,
-            archive: args.archive,
-        };
-        let rendered = publisher.render_with(
-            &loaded,
-            &args.fonts.render_options(args.seal.clone()),
-            &export_options,
-        )?;
-        export::write_atomic(&output, &rendered.pdf)?;
-        Ok(rendered.pages)
-    })();
-    match result {
-        Ok(pages) => {
-            reporter.note(&format!("wrote {} ({pages} pages)", output.display()));
-            if args.format == OutputFormat::Json {
-                println!(
-                    "{}",
-                    serde_json::json!({"status": "ok", "output": output, "pages": pages})
-                );
-            }
-            EXIT_OK
-        }
-        Err(e) => {
-            reporter.error(&e);
-            EXIT_FAILURE
-        }
+    let options = args.fonts.render_options(args.seal.as_deref())?;
+    let rendered = publisher.render_with(&loaded, &options, &export_options)?;
+    export::write_atomic(&output, &rendered.pdf)?;
+    printer.note(&format!(
+        "wrote {} ({} pages)",
+        output.display(),
+        rendered.pages
+    ));
+    if printer.json() {
+        printer.emit_json(&json!({
+            "nianbao": nianbao::VERSION,
+            "status": "ok",
+            "file": file,
+            "output": output,
+            "pages": rendered.pages,
+            "findings": findings,
+        }))?;
     }
+    Ok(exit(false))
 }
 
-pub fn typst(args: TypstArgs) -> i32 {
-    let reporter = Reporter::new(args.format);
-    let result = (|| -> Result<String, Error> {
-        let loaded = load_path(&args.data, args.input.input_format)?;
-        let publisher = args.fonts.publisher()?;
-        let prepared = publisher.prepare(&loaded, &args.fonts.render_options(None))?;
-        if let Some(dir) = &args.project {
-            std::fs::create_dir_all(dir).map_err(|e| export::ExportError::Write {
-                path: dir.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            let name = |p: &str| dir.join(p.trim_start_matches('/'));
-            export::write_atomic(&name(typeset::MAIN_PATH), prepared.source.as_bytes())?;
-            export::write_atomic(
-                &name(typeset::LIBRARY_PATH),
-                publisher.style_library().as_bytes(),
-            )?;
-            export::write_atomic(
-                &name(typeset::ROLES_PATH),
-                prepared.roles.typst_module().as_bytes(),
-            )?;
-            if let Some(seal) = &prepared.seal {
-                export::write_atomic(&name(seal.virtual_path()), seal.bytes.as_slice())?;
-            }
+pub fn typst(args: TypstArgs, printer: &Printer) -> CliResult {
+    let loaded = load_path(&args.data, args.input.input_format)?;
+    let publisher = args.fonts.publisher()?;
+    let prepared = publisher.prepare(&loaded, &args.fonts.render_options(None)?, false)?;
+    if let Some(dir) = &args.project {
+        std::fs::create_dir_all(dir).map_err(|e| export::ExportError::Write {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let name = |p: &str| dir.join(p.trim_start_matches('/'));
+        export::write_atomic(&name(typeset::MAIN_PATH), prepared.source.as_bytes())?;
+        export::write_atomic(
+            &name(typeset::LIBRARY_PATH),
+            publisher.style_library().as_bytes(),
+        )?;
+        export::write_atomic(
+            &name(typeset::ROLES_PATH),
+            prepared.roles.typst_module().as_bytes(),
+        )?;
+        if let Some(seal) = &prepared.seal {
+            export::write_atomic(&name(seal.virtual_path()), seal.bytes.as_slice())?;
         }
-        Ok(prepared.source)
-    })();
-    match result {
-        Ok(_) if args.project.is_some() => EXIT_OK,
-        Ok(source) => match &args.output {
-            Some(path) => match export::write_atomic(path, source.as_bytes()) {
-                Ok(()) => EXIT_OK,
-                Err(e) => {
-                    reporter.error(&e.into());
-                    EXIT_FAILURE
-                }
-            },
-            None => {
-                print!("{source}");
-                EXIT_OK
-            }
-        },
-        Err(e) => {
-            reporter.error(&e);
-            EXIT_FAILURE
-        }
+        printer.note(&format!("wrote the Typst project to {}", dir.display()));
+    } else if let Some(path) = &args.output {
+        export::write_atomic(path, prepared.source.as_bytes())?;
+        printer.note(&format!("wrote {}", path.display()));
+    } else {
+        printer.stdout(prepared.source.as_bytes())?;
     }
+    Ok(exit(false))
 }

@@ -4,10 +4,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use nianbao::export::{self, ExportError, Signer};
-use nianbao::Error;
+use nianbao::export::{self, Signer};
 
-use super::{OutputFormat, Reporter, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use super::{exit, CliError, CliResult, Printer};
 
 /// Who signs and how; shared by `sign` and (for `--sign`) `batch`.
 #[derive(Args, Clone, Debug, Default)]
@@ -34,11 +33,11 @@ pub struct SignerArgs {
 
 impl SignerArgs {
     /// The signer, or None when neither --key nor --cert is given.
-    pub fn signer(&self) -> Result<Option<Signer>, ExportError> {
+    pub fn signer(&self) -> Result<Option<Signer>, CliError> {
         let (key, cert) = match (&self.key, &self.cert) {
             (None, None) => return Ok(None),
             (Some(k), Some(c)) => (k, c),
-            _ => return Err(ExportError::Sign("give both --key and --cert".to_string())),
+            _ => return Err(CliError::Usage("give both --key and --cert".to_string())),
         };
         let mut signer = Signer::from_files(key, cert, self.chain.as_deref())?;
         signer.tsa = self.tsa.clone();
@@ -58,54 +57,34 @@ pub struct SignArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub signer: SignerArgs,
-    /// How errors are printed.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
 }
 
 fn default_output(input: &Path) -> PathBuf {
     input.with_extension("signed.pdf")
 }
 
-pub fn sign(args: SignArgs) -> i32 {
-    let reporter = Reporter::new(args.format);
-    if args.signer.key.is_none() || args.signer.cert.is_none() {
-        eprintln!("error: `nianbao sign` needs --key KEY.pem and --cert CERT.pem");
-        return EXIT_USAGE;
-    }
+pub fn sign(args: SignArgs, printer: &Printer) -> CliResult {
+    let Some(signer) = args.signer.signer()? else {
+        return Err(CliError::Usage(
+            "`nianbao sign` needs --key KEY.pem and --cert CERT.pem".into(),
+        ));
+    };
     let output = args
         .output
         .clone()
         .unwrap_or_else(|| default_output(&args.input));
-    let result = (|| -> Result<(), ExportError> {
-        let signer = args.signer.signer()?.expect("key and cert given");
-        let bytes = std::fs::read(&args.input)
-            .map_err(|e| ExportError::Input(format!("{}: {e}", args.input.display())))?;
-        let signed = export::sign_pdf(&bytes, &signer).map_err(|e| match e {
-            ExportError::Input(m) => ExportError::Input(format!("{}: {m}", args.input.display())),
-            e => e,
-        })?;
-        export::write_atomic(&output, &signed)
-    })();
-    match result {
-        Ok(()) => {
-            let level = if args.signer.tsa.is_some() {
-                "B-T"
-            } else {
-                "B-B"
-            };
-            reporter.note(&format!("wrote {} (PAdES {level})", output.display()));
-            if args.format == OutputFormat::Json {
-                println!(
-                    "{}",
-                    serde_json::json!({"status": "ok", "output": output, "level": level})
-                );
-            }
-            EXIT_OK
-        }
-        Err(e) => {
-            reporter.error(&Error::Export(e));
-            EXIT_FAILURE
-        }
+    let bytes = export::read_pdf(&args.input)?;
+    let signed = export::sign_pdf(&args.input.display().to_string(), &bytes, &signer)?;
+    export::write_atomic(&output, &signed)?;
+    let level = if args.signer.tsa.is_some() {
+        "B-T"
+    } else {
+        "B-B"
+    };
+    printer.note(&format!("wrote {} (PAdES {level})", output.display()));
+    if printer.json() {
+        printer
+            .emit_json(&serde_json::json!({"status": "ok", "output": output, "level": level}))?;
     }
+    Ok(exit(false))
 }

@@ -1,99 +1,13 @@
 //! Archival copies: the report's data travels inside the PDF/A-3b file as an
-//! associated file (canonical JSON, `application/json`, relationship Data),
+//! associated file (written by the render step, [`crate::render::archive`]),
 //! with the seal image beside it when there is one, and comes out again with
 //! [`extract_data`].
-//!
-//! The data reaches Typst as bytes our World serves at a fixed virtual path
-//! ([`crate::typeset::ARCHIVE_DATA_PATH`]); no path from the data is
-//! ever given to Typst.
 
 use lopdf::{Document, Object};
 
 use super::pdfdoc::{self, deref, dict_get};
 use super::ExportError;
-use crate::model::Report;
-use crate::typeset::{Role, SealImage};
-
-/// The attached data file's name in the PDF.
-pub const DATA_NAME: &str = "nianbao-data.json";
-/// The attached seal image's name in the PDF (PNG or SVG).
-pub const SEAL_PNG_NAME: &str = "seal.png";
-pub const SEAL_SVG_NAME: &str = "seal.svg";
-/// The start of the data file's description; the nianbao version follows.
-const DESCRIPTION_PREFIX: &str =
-    "政府信息公开工作年度报告 data (nianbao data model 1), written by nianbao ";
-
-/// The report as it is archived: the options that change the document
-/// (`--font`, `--seal`) folded into the data, the seal named by its attachment.
-pub fn archived_report(
-    report: &Report,
-    fonts: &[(Role, Vec<String>)],
-    seal: Option<&SealImage>,
-) -> Report {
-    let mut report = report.clone();
-    for (role, chain) in fonts {
-        let slot = match role {
-            Role::Title => &mut report.fonts.title,
-            Role::Body => &mut report.fonts.body,
-            Role::Heading1 => &mut report.fonts.heading1,
-            Role::Heading2 => &mut report.fonts.heading2,
-            Role::Table => &mut report.fonts.table,
-            Role::PageNumber => &mut report.fonts.page_number,
-        };
-        *slot = Some(chain.clone());
-    }
-    report.seal = seal.map(|s| {
-        if s.svg {
-            SEAL_SVG_NAME.to_string()
-        } else {
-            SEAL_PNG_NAME.to_string()
-        }
-    });
-    report
-}
-
-/// The canonical JSON of a report: object keys sorted, two-space indentation,
-/// a final newline. The same data always gives the same bytes.
-pub fn canonical_json(report: &Report) -> Vec<u8> {
-    let value = serde_json::to_value(report).expect("the model serializes");
-    let mut out = serde_json::to_vec_pretty(&sorted(value)).expect("JSON");
-    out.push(b'\n');
-    out
-}
-
-fn sorted(value: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<_> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
-        v => v,
-    }
-}
-
-/// The Typst markup that attaches the data (and the seal) to the document.
-pub fn attach_markup(seal: Option<&SealImage>) -> String {
-    let mut s = format!(
-        "\n#pdf.attach(\"{}\", relationship: \"data\", mime-type: \"application/json\", description: \"{}{}\")\n",
-        crate::typeset::ARCHIVE_DATA_PATH,
-        DESCRIPTION_PREFIX,
-        crate::VERSION
-    );
-    if let Some(seal) = seal {
-        let (path, mime) = if seal.svg {
-            (crate::typeset::SEAL_SVG_PATH, "image/svg+xml")
-        } else {
-            (crate::typeset::SEAL_PNG_PATH, "image/png")
-        };
-        s.push_str(&format!(
-            "#pdf.attach(\"{path}\", relationship: \"source\", mime-type: \"{mime}\", description: \"seal image\")\n"
-        ));
-    }
-    s
-}
+use crate::render::archive::{DATA_NAME, DESCRIPTION_PREFIX, SEAL_PNG_NAME, SEAL_SVG_NAME};
 
 /// What an archival copy carries.
 #[derive(Clone, Debug)]
@@ -106,17 +20,18 @@ pub struct Extracted {
     pub seal: Option<(String, Vec<u8>)>,
 }
 
-/// Takes the data out of an archival copy.
-pub fn extract_data(pdf: &[u8]) -> Result<Extracted, ExportError> {
-    let doc = pdfdoc::load(pdf)?;
-    extract_from(&doc)
+/// Takes the data out of an archival copy (`name` is how errors name it).
+pub fn extract_data(name: &str, pdf: &[u8]) -> Result<Extracted, ExportError> {
+    pdfdoc::load(pdf)
+        .and_then(|doc| extract_from(&doc))
+        .map_err(|e| e.in_file(name))
 }
 
 pub(crate) fn extract_from(doc: &Document) -> Result<Extracted, ExportError> {
     let files = attached_files(doc);
     let find = |name: &str| files.iter().find(|f| f.0 == name);
     let Some((_, data, desc)) = find(DATA_NAME) else {
-        return Err(ExportError::Archive(format!(
+        return Err(ExportError::archive(format!(
             "the PDF carries no report data ({DATA_NAME}); it is not an archival copy made with `nianbao render --archive`"
         )));
     };

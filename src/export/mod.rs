@@ -1,26 +1,28 @@
-//! PDF export: metadata, a stable document identifier and creation date, and
-//! writing files atomically; archival copies (PDF/A with the data attached),
-//! PAdES signatures and their verification.
+//! Export: the PDF and its options ([`pdf`]), writing files atomically,
+//! archival copies ([`archive`]: the data out again), PAdES signatures
+//! ([`sign`]) and their verification ([`verify`]), over a small PDF object layer
+//! ([`pdfdoc`]) and the X.509/CMS pieces both use ([`x509`], [`cms`]).
 
-pub mod archive;
-pub mod pdfdoc;
-pub mod sign;
-pub mod tsa;
-pub mod verify;
+mod archive;
+mod cms;
+mod pdf;
+mod pdfdoc;
+mod sign;
+mod tsa;
+mod verify;
 pub mod x509;
 
 pub use archive::{extract_data, Extracted};
+pub use pdf::{creation_date, document_ident, pdf_with, ExportOptions, PdfStandard};
 pub use sign::{sign_pdf, Signer};
-pub use verify::{verify_pdf, Verification, VerifyOptions};
+pub use verify::{
+    verify_pdf, ArchiveReport, CertReport, Rerender, SignatureReport, TimestampReport,
+    Verification, VerifyOptions,
+};
 
 use std::io::Write;
 use std::path::Path;
 
-use typst::foundations::Smart;
-use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
-
-use crate::model::Report;
 use crate::typeset::Diagnostic;
 
 /// Why a PDF could not be produced or written.
@@ -32,142 +34,58 @@ pub enum ExportError {
     Write { path: String, reason: String },
     #[error("{0}")]
     Options(String),
-    /// A file that is not a whole, readable PDF.
-    #[error("{0}")]
-    Input(String),
-    #[error("cannot sign: {0}")]
-    Sign(String),
-    #[error("{0}")]
-    Archive(String),
+    /// A file that cannot be read, or is not a whole, readable PDF.
+    #[error("{file}: {reason}")]
+    Input { file: String, reason: String },
+    /// Signing failed: the PDF, the key or a certificate (the file it concerns).
+    #[error("{file}: cannot sign: {reason}")]
+    Sign { file: String, reason: String },
+    /// The file is not an archival copy, or its data cannot be taken out.
+    #[error("{file}: {reason}")]
+    Archive { file: String, reason: String },
 }
 
-/// A PDF/A conformance level Typst's exporter enforces (a glyph missing from a
-/// font, or anything else the standard forbids, is then an export error).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PdfStandard {
-    /// PDF/A-2b (ISO 19005-2, level B).
-    A2b,
-    /// PDF/A-3b (ISO 19005-3, level B): PDF/A-2b plus attached files.
-    A3b,
-}
-
-impl PdfStandard {
-    pub fn name(self) -> &'static str {
-        match self {
-            PdfStandard::A2b => "a-2b",
-            PdfStandard::A3b => "a-3b",
-        }
-    }
-}
-
-impl std::str::FromStr for PdfStandard {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "a-2b" => Ok(PdfStandard::A2b),
-            "a-3b" => Ok(PdfStandard::A3b),
-            _ => Err(format!("unknown PDF standard `{s}`; use a-2b or a-3b")),
-        }
-    }
-}
-
-/// How a report's PDF is exported: the options `render` and `batch` pass through
-/// [`crate::Publisher::render_with`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ExportOptions {
-    /// Conform to a PDF/A standard (`--pdf-standard`).
-    pub standard: Option<PdfStandard>,
-    /// An archival copy (`--archive`): PDF/A-3b with the report's data attached
-    /// as canonical JSON (and the seal image, when there is one).
-    pub archive: bool,
-}
-
-impl ExportOptions {
-    /// The archival-copy options.
-    pub fn archive() -> ExportOptions {
-        ExportOptions {
-            standard: Some(PdfStandard::A3b),
-            archive: true,
+impl ExportError {
+    pub(crate) fn input(reason: impl Into<String>) -> ExportError {
+        ExportError::Input {
+            file: String::new(),
+            reason: reason.into(),
         }
     }
 
-    /// The standard in force, checking the options agree with each other.
-    pub fn effective_standard(&self) -> Result<Option<PdfStandard>, ExportError> {
-        match (self.archive, self.standard) {
-            (true, Some(PdfStandard::A2b)) => Err(ExportError::Options(
-                "--archive makes a PDF/A-3b copy (PDF/A-2b cannot carry the data); leave out --pdf-standard a-2b".into(),
-            )),
-            (true, _) => Ok(Some(PdfStandard::A3b)),
-            (false, s) => Ok(s),
+    pub(crate) fn sign(reason: impl Into<String>) -> ExportError {
+        ExportError::Sign {
+            file: String::new(),
+            reason: reason.into(),
         }
     }
-}
 
-/// The stable identifier of a report's PDF: agency, year and title, never the
-/// same for two agencies and never changing between runs.
-pub fn document_ident(report: &Report) -> String {
-    format!(
-        "nianbao\u{1f}{}\u{1f}{}\u{1f}{}",
-        report.agency,
-        report.year.0,
-        report.title()
-    )
-}
+    pub(crate) fn archive(reason: impl Into<String>) -> ExportError {
+        ExportError::Archive {
+            file: String::new(),
+            reason: reason.into(),
+        }
+    }
 
-/// The creation date of the PDF: the report's date, else the last day of the
-/// report year (never the clock, so the bytes are reproducible).
-pub fn creation_date(report: &Report) -> (u16, u8, u8) {
-    match report.date {
-        Some(d) => (d.year, d.month, d.day),
-        None => (report.year.0, 12, 31),
+    /// The error, naming `file` where it did not name one yet.
+    pub(crate) fn in_file(mut self, name: &str) -> ExportError {
+        if let ExportError::Input { file, .. }
+        | ExportError::Sign { file, .. }
+        | ExportError::Archive { file, .. } = &mut self
+        {
+            if file.is_empty() {
+                *file = name.to_string();
+            }
+        }
+        self
     }
 }
 
-/// Exports pages as PDF bytes.
-pub fn pdf(doc: &PagedDocument, report: &Report) -> Result<Vec<u8>, ExportError> {
-    pdf_with(doc, report, &ExportOptions::default())
-}
-
-/// Exports pages as PDF bytes, to a PDF/A standard when the options ask for one.
-pub fn pdf_with(
-    doc: &PagedDocument,
-    report: &Report,
-    export: &ExportOptions,
-) -> Result<Vec<u8>, ExportError> {
-    let standards = match export.effective_standard()? {
-        None => PdfStandards::default(),
-        Some(s) => PdfStandards::new(&[match s {
-            PdfStandard::A2b => typst_pdf::PdfStandard::A_2b,
-            PdfStandard::A3b => typst_pdf::PdfStandard::A_3b,
-        }])
-        .map_err(|e| ExportError::Options(e.message().to_string()))?,
-    };
-    let (y, m, d) = creation_date(report);
-    let timestamp = crate::typeset::datetime(y, m, d).map(Timestamp::new_utc);
-    let options = PdfOptions {
-        ident: Smart::Custom(document_ident(report)),
-        creator: Smart::Custom(Some(format!("nianbao {}", env!("CARGO_PKG_VERSION")))),
-        timestamp,
-        page_ranges: None,
-        standards,
-        tagged: true,
-        pretty: false,
-    };
-    typst_pdf::pdf(doc, &options).map_err(|diags| {
-        ExportError::Pdf(
-            diags
-                .iter()
-                .map(|d| Diagnostic {
-                    severity: "error",
-                    message: d.message.to_string(),
-                    file: None,
-                    line: None,
-                    column: None,
-                    snippet: None,
-                    hints: d.hints.iter().map(|h| h.v.to_string()).collect(),
-                })
-                .collect(),
-        )
+/// Reads a PDF (or any input file) whole, with an error naming it.
+pub fn read_pdf(path: &Path) -> Result<Vec<u8>, ExportError> {
+    std::fs::read(path).map_err(|e| ExportError::Input {
+        file: path.display().to_string(),
+        reason: format!("cannot read the file: {e}"),
     })
 }
 

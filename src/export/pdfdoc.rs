@@ -1,4 +1,5 @@
-//! Reading PDFs (with lopdf) and writing incremental updates by hand.
+//! Reading PDFs (with lopdf), walking page content streams, and writing
+//! incremental updates by hand.
 //!
 //! An incremental update appends new versions of some objects, a new
 //! cross-reference section (a stream when the file uses streams, else a table)
@@ -12,7 +13,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use super::ExportError;
 
 fn bad(reason: impl Into<String>) -> ExportError {
-    ExportError::Input(reason.into())
+    ExportError::input(reason.into())
 }
 
 /// The byte offset of the last cross-reference section (`startxref`).
@@ -334,4 +335,124 @@ fn runs(offsets: &BTreeMap<u32, (usize, u16)>) -> Vec<(u32, Vec<(usize, u16)>)> 
         }
     }
     runs
+}
+
+// ---------------------------------------------------------------------------
+// Page content
+// ---------------------------------------------------------------------------
+
+/// The bounding box of the unit square under `m`.
+pub fn bbox(m: &[f32; 6]) -> [f32; 4] {
+    let pts = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)];
+    let xs = pts.map(|(x, y)| m[0] * x + m[2] * y + m[4]);
+    let ys = pts.map(|(x, y)| m[1] * x + m[3] * y + m[5]);
+    let min = |a: [f32; 4]| a.iter().cloned().fold(f32::INFINITY, f32::min);
+    let max = |a: [f32; 4]| a.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+    [min(xs), min(ys), max(xs), max(ys)]
+}
+
+/// The largest image XObject drawn on a page (through nested form XObjects
+/// too), with the matrix it is drawn with in page space: the seal.
+pub fn largest_image(doc: &Document, page_id: ObjectId) -> Option<(ObjectId, [f32; 6])> {
+    let page = doc.get_dictionary(page_id).ok()?;
+    let content = doc.get_page_content(page_id);
+    let resources = dict_get(doc, page, b"Resources")?.as_dict().ok()?;
+    let mut found = Vec::new();
+    walk(
+        doc,
+        &content,
+        resources,
+        [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+        0,
+        &mut found,
+    );
+    found
+        .into_iter()
+        .max_by(|a, b| area(&a.1).total_cmp(&area(&b.1)))
+}
+
+fn area(m: &[f32; 6]) -> f32 {
+    let r = bbox(m);
+    (r[2] - r[0]) * (r[3] - r[1])
+}
+
+fn concat(m: &[f32; 6], n: &[f32; 6]) -> [f32; 6] {
+    // m then n: m × n
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+fn walk(
+    doc: &Document,
+    content: &[u8],
+    resources: &Dictionary,
+    ctm: [f32; 6],
+    depth: usize,
+    found: &mut Vec<(ObjectId, [f32; 6])>,
+) {
+    if depth > 8 {
+        return;
+    }
+    let Ok(ops) = lopdf::content::Content::decode(content) else {
+        return;
+    };
+    let xobjects = dict_get(doc, resources, b"XObject").and_then(|o| o.as_dict().ok());
+    let mut stack = vec![ctm];
+    for op in ops.operations {
+        let top = *stack.last().unwrap();
+        match op.operator.as_str() {
+            "q" => stack.push(top),
+            "Q" if stack.len() > 1 => {
+                stack.pop();
+            }
+            "cm" if op.operands.len() == 6 => {
+                let mut m = [0f32; 6];
+                for (i, o) in op.operands.iter().enumerate() {
+                    m[i] = o.as_float().unwrap_or(0.0);
+                }
+                *stack.last_mut().unwrap() = concat(&m, &top);
+            }
+            "Do" => {
+                let (Some(xobjects), Some(Ok(name))) =
+                    (xobjects, op.operands.first().map(|o| o.as_name()))
+                else {
+                    continue;
+                };
+                let Ok(Object::Reference(id)) = xobjects.get(name) else {
+                    continue;
+                };
+                let Ok(Object::Stream(s)) = doc.get_object(*id) else {
+                    continue;
+                };
+                if name_is(s.dict.get(b"Subtype").ok(), b"Image") {
+                    found.push((*id, top));
+                } else if name_is(s.dict.get(b"Subtype").ok(), b"Form") {
+                    let mut m = top;
+                    if let Ok(Object::Array(a)) = s.dict.get(b"Matrix") {
+                        if a.len() == 6 {
+                            let mut f = [0f32; 6];
+                            for (i, o) in a.iter().enumerate() {
+                                f[i] = o.as_float().unwrap_or(0.0);
+                            }
+                            m = concat(&f, &top);
+                        }
+                    }
+                    let inner = s
+                        .decompressed_content()
+                        .unwrap_or_else(|_| s.content.clone());
+                    let res = dict_get(doc, &s.dict, b"Resources")
+                        .and_then(|o| o.as_dict().ok())
+                        .unwrap_or(resources);
+                    walk(doc, &inner, res, m, depth + 1, found);
+                }
+            }
+            _ => {}
+        }
+    }
 }

@@ -18,51 +18,21 @@ use cms::content_info::ContentInfo;
 use cms::signed_data::{EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfos};
 use const_oid::db::rfc5911;
 use const_oid::db::rfc5912;
-use const_oid::ObjectIdentifier;
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, Decode, Encode};
 use lopdf::{Dictionary, Object, ObjectId};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::serial_number::SerialNumber;
 use x509_cert::Certificate;
 
+use super::cms::{
+    EssCertIdV2, IssuerSerial, SigningCertificateV2, ID_AA_SIGNING_CERTIFICATE_V2,
+    ID_AA_TIME_STAMP_TOKEN,
+};
 use super::pdfdoc::{self, deref, dict_get, Update};
 use super::x509::{self, PrivateKey};
 use super::ExportError;
-
-/// id-aa-signingCertificateV2 (RFC 5035).
-pub const ID_AA_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
-/// id-aa-signingCertificate (RFC 2634, SHA-1).
-pub const ID_AA_SIGNING_CERTIFICATE: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.12");
-/// id-aa-signatureTimeStampToken (RFC 3161 appendix A).
-pub const ID_AA_TIME_STAMP_TOKEN: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
-
-/// SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies … OPTIONAL }
-#[derive(Clone, Debug, der::Sequence)]
-pub struct SigningCertificateV2 {
-    pub certs: Vec<EssCertIdV2>,
-}
-
-/// ESSCertIDv2 with the default hash algorithm (SHA-256) left out, as DER requires.
-#[derive(Clone, Debug, der::Sequence)]
-pub struct EssCertIdV2 {
-    #[asn1(optional = "true")]
-    pub hash_algorithm: Option<AlgorithmIdentifierOwned>,
-    pub cert_hash: OctetString,
-    #[asn1(optional = "true")]
-    pub issuer_serial: Option<IssuerSerial>,
-}
-
-#[derive(Clone, Debug, der::Sequence)]
-pub struct IssuerSerial {
-    pub issuer: Vec<GeneralName>,
-    pub serial_number: SerialNumber,
-}
 
 /// Who signs, with what, and how.
 pub struct Signer {
@@ -105,22 +75,34 @@ impl Signer {
         cert_pem: &[u8],
         chain_pem: Option<&[u8]>,
     ) -> Result<Signer, ExportError> {
-        let sign = |m: String| ExportError::Sign(m);
-        let key = PrivateKey::from_pem(key_pem).map_err(|e| sign(format!("key: {e}")))?;
-        let mut certs =
-            x509::certs_from_pem(cert_pem).map_err(|e| sign(format!("certificate: {e}")))?;
+        let key = PrivateKey::from_pem(key_pem)
+            .map_err(|e| ExportError::sign(format!("the key: {e}")))?;
+        let mut certs = x509::certs_from_pem(cert_pem)
+            .map_err(|e| ExportError::sign(format!("the certificate: {e}")))?;
         let cert = certs.remove(0);
-        let mut chain = certs;
         if let Some(pem) = chain_pem {
-            chain.extend(x509::certs_from_pem(pem).map_err(|e| sign(format!("chain: {e}")))?);
+            certs.extend(
+                x509::certs_from_pem(pem)
+                    .map_err(|e| ExportError::sign(format!("the chain: {e}")))?,
+            );
         }
+        Signer::new(key, cert, certs)
+    }
+
+    /// A signer from its key, its certificate and the issuing CAs' certificates,
+    /// checking that the key belongs to the certificate.
+    fn new(
+        key: PrivateKey,
+        cert: Certificate,
+        chain: Vec<Certificate>,
+    ) -> Result<Signer, ExportError> {
         let cert_key = cert
             .tbs_certificate
             .subject_public_key_info
             .to_der()
-            .map_err(|e| sign(e.to_string()))?;
-        if key.public_key_der().map_err(sign)? != cert_key {
-            return Err(sign(format!(
+            .map_err(|e| ExportError::sign(e.to_string()))?;
+        if key.public_key_der().map_err(ExportError::sign)? != cert_key {
+            return Err(ExportError::sign(format!(
                 "the key does not belong to the certificate of {} (wrong key for the certificate)",
                 x509::subject(&cert)
             )));
@@ -136,24 +118,40 @@ impl Signer {
         })
     }
 
-    /// A signer from PEM files.
+    /// A signer from PEM files; an error names the file it concerns.
     pub fn from_files(
         key: &Path,
         cert: &Path,
         chain: Option<&Path>,
     ) -> Result<Signer, ExportError> {
         let read = |p: &Path| {
-            std::fs::read(p).map_err(|e| ExportError::Sign(format!("{}: {e}", p.display())))
+            std::fs::read(p).map_err(|e| {
+                ExportError::sign(format!("cannot read the file: {e}"))
+                    .in_file(&p.display().to_string())
+            })
         };
         let key_text = String::from_utf8(read(key)?)
-            .map_err(|_| ExportError::Sign(format!("{}: not a PEM file", key.display())))?;
+            .map_err(|_| ExportError::sign("not a PEM file").in_file(&key.display().to_string()))?;
         let cert_bytes = read(cert)?;
         let chain_bytes = chain.map(read).transpose()?;
-        Signer::from_pem(&key_text, &cert_bytes, chain_bytes.as_deref())
-    }
-
-    pub fn certificate(&self) -> &Certificate {
-        &self.cert
+        fn named(file: &Path) -> impl Fn(ExportError) -> ExportError + '_ {
+            move |e| e.in_file(&file.display().to_string())
+        }
+        let private = PrivateKey::from_pem(&key_text)
+            .map_err(|e| ExportError::sign(format!("the key: {e}")))
+            .map_err(named(key))?;
+        let mut certs = x509::certs_from_pem(&cert_bytes)
+            .map_err(|e| ExportError::sign(format!("the certificate: {e}")))
+            .map_err(named(cert))?;
+        let first = certs.remove(0);
+        if let (Some(path), Some(bytes)) = (chain, &chain_bytes) {
+            certs.extend(
+                x509::certs_from_pem(bytes)
+                    .map_err(|e| ExportError::sign(format!("the chain: {e}")))
+                    .map_err(named(path))?,
+            );
+        }
+        Signer::new(private, first, certs).map_err(named(cert))
     }
 
     fn signing_time(&self) -> u64 {
@@ -249,15 +247,20 @@ impl Signer {
     }
 }
 
-/// Signs a PDF: returns the original bytes with a PAdES signature appended as
-/// an incremental update. A PDF that is already signed gets one more signature
-/// (the earlier ones stay valid: their bytes are not touched).
-pub fn sign_pdf(bytes: &[u8], signer: &Signer) -> Result<Vec<u8>, ExportError> {
+/// Signs a PDF (`name` is how errors name it): returns the original bytes with a
+/// PAdES signature appended as an incremental update. A PDF that is already
+/// signed gets one more signature (the earlier ones stay valid: their bytes are
+/// not touched).
+pub fn sign_pdf(name: &str, bytes: &[u8], signer: &Signer) -> Result<Vec<u8>, ExportError> {
+    sign_bytes(bytes, signer).map_err(|e| e.in_file(name))
+}
+
+fn sign_bytes(bytes: &[u8], signer: &Signer) -> Result<Vec<u8>, ExportError> {
     let time = signer.signing_time();
-    x509::check_validity(&signer.cert, time).map_err(ExportError::Sign)?;
+    x509::check_validity(&signer.cert, time).map_err(ExportError::sign)?;
     let doc = pdfdoc::load(bytes)?;
     // Room for the CMS: its size with a dummy digest, plus a time-stamp token.
-    let base = signer.cms(&[0u8; 32]).map_err(ExportError::Sign)?.len();
+    let base = signer.cms(&[0u8; 32]).map_err(ExportError::sign)?.len();
     let mut reserve = base + if signer.tsa.is_some() { 12 * 1024 } else { 0 } + 256;
     for _ in 0..2 {
         match sign_with_room(bytes, &doc, signer, time, reserve)? {
@@ -265,8 +268,8 @@ pub fn sign_pdf(bytes: &[u8], signer: &Signer) -> Result<Vec<u8>, ExportError> {
             Err(needed) => reserve = needed + 1024,
         }
     }
-    Err(ExportError::Sign(
-        "the signature does not fit its placeholder".into(),
+    Err(ExportError::sign(
+        "the signature does not fit its placeholder",
     ))
 }
 
@@ -280,7 +283,7 @@ fn sign_with_room(
     time: u64,
     reserve: usize,
 ) -> Result<Result<Vec<u8>, usize>, ExportError> {
-    let err = |m: String| ExportError::Sign(m);
+    let err = |m: String| ExportError::sign(m);
     let mut update = Update::new(bytes, doc);
     let root_id = doc
         .trailer
@@ -334,10 +337,10 @@ fn sign_with_room(
             appearance(&[0.0, 0.0, 0.0, 0.0], None),
         ),
         true => {
-            let (image, m) = find_seal(doc, page_id).ok_or_else(|| {
+            let (image, m) = pdfdoc::largest_image(doc, page_id).ok_or_else(|| {
                 err("--visible: the last page shows no seal image to place the signature on (render with a PNG seal: an SVG seal is drawn as vector paths, not an image)".into())
             })?;
-            let rect = bbox(&m);
+            let rect = pdfdoc::bbox(&m);
             (rect, appearance(&rect, Some((image, m))))
         }
     };
@@ -491,120 +494,4 @@ fn num(v: f32) -> String {
     let mut b = Vec::new();
     pdfdoc::write_object(&Object::Real(v), &mut b);
     String::from_utf8(b).unwrap()
-}
-
-/// The bounding box of the unit square under `m`.
-fn bbox(m: &[f32; 6]) -> [f32; 4] {
-    let pts = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)];
-    let xs = pts.map(|(x, y)| m[0] * x + m[2] * y + m[4]);
-    let ys = pts.map(|(x, y)| m[1] * x + m[3] * y + m[5]);
-    let min = |a: [f32; 4]| a.iter().cloned().fold(f32::INFINITY, f32::min);
-    let max = |a: [f32; 4]| a.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-    [min(xs), min(ys), max(xs), max(ys)]
-}
-
-/// The seal on a page: the largest image XObject drawn on it (through nested
-/// form XObjects too), with the matrix it is drawn with in page space.
-fn find_seal(doc: &lopdf::Document, page_id: ObjectId) -> Option<(ObjectId, [f32; 6])> {
-    let page = doc.get_dictionary(page_id).ok()?;
-    let content = doc.get_page_content(page_id);
-    let resources = dict_get(doc, page, b"Resources")?.as_dict().ok()?;
-    let mut found = Vec::new();
-    walk(
-        doc,
-        &content,
-        resources,
-        [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
-        0,
-        &mut found,
-    );
-    found
-        .into_iter()
-        .max_by(|a, b| area(&a.1).total_cmp(&area(&b.1)))
-}
-
-fn area(m: &[f32; 6]) -> f32 {
-    let r = bbox(m);
-    (r[2] - r[0]) * (r[3] - r[1])
-}
-
-fn concat(m: &[f32; 6], n: &[f32; 6]) -> [f32; 6] {
-    // m then n: m × n
-    [
-        m[0] * n[0] + m[1] * n[2],
-        m[0] * n[1] + m[1] * n[3],
-        m[2] * n[0] + m[3] * n[2],
-        m[2] * n[1] + m[3] * n[3],
-        m[4] * n[0] + m[5] * n[2] + n[4],
-        m[4] * n[1] + m[5] * n[3] + n[5],
-    ]
-}
-
-fn walk(
-    doc: &lopdf::Document,
-    content: &[u8],
-    resources: &Dictionary,
-    ctm: [f32; 6],
-    depth: usize,
-    found: &mut Vec<(ObjectId, [f32; 6])>,
-) {
-    if depth > 8 {
-        return;
-    }
-    let Ok(ops) = lopdf::content::Content::decode(content) else {
-        return;
-    };
-    let xobjects = dict_get(doc, resources, b"XObject").and_then(|o| o.as_dict().ok());
-    let mut stack = vec![ctm];
-    for op in ops.operations {
-        let top = *stack.last().unwrap();
-        match op.operator.as_str() {
-            "q" => stack.push(top),
-            "Q" if stack.len() > 1 => {
-                stack.pop();
-            }
-            "cm" if op.operands.len() == 6 => {
-                let mut m = [0f32; 6];
-                for (i, o) in op.operands.iter().enumerate() {
-                    m[i] = o.as_float().unwrap_or(0.0);
-                }
-                *stack.last_mut().unwrap() = concat(&m, &top);
-            }
-            "Do" => {
-                let (Some(xobjects), Some(Ok(name))) =
-                    (xobjects, op.operands.first().map(|o| o.as_name()))
-                else {
-                    continue;
-                };
-                let Ok(Object::Reference(id)) = xobjects.get(name) else {
-                    continue;
-                };
-                let Ok(Object::Stream(s)) = doc.get_object(*id) else {
-                    continue;
-                };
-                if pdfdoc::name_is(s.dict.get(b"Subtype").ok(), b"Image") {
-                    found.push((*id, top));
-                } else if pdfdoc::name_is(s.dict.get(b"Subtype").ok(), b"Form") {
-                    let mut m = top;
-                    if let Ok(Object::Array(a)) = s.dict.get(b"Matrix") {
-                        if a.len() == 6 {
-                            let mut f = [0f32; 6];
-                            for (i, o) in a.iter().enumerate() {
-                                f[i] = o.as_float().unwrap_or(0.0);
-                            }
-                            m = concat(&f, &top);
-                        }
-                    }
-                    let inner = s
-                        .decompressed_content()
-                        .unwrap_or_else(|_| s.content.clone());
-                    let res = dict_get(doc, &s.dict, b"Resources")
-                        .and_then(|o| o.as_dict().ok())
-                        .unwrap_or(resources);
-                    walk(doc, &inner, res, m, depth + 1, found);
-                }
-            }
-            _ => {}
-        }
-    }
 }

@@ -4,24 +4,22 @@
 //! embedded data reproduces the signed revision byte for byte.
 
 use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
-use const_oid::db::{rfc5911, rfc5912};
+use cms::signed_data::{SignedData, SignerInfo};
+use const_oid::db::rfc5912;
 use der::asn1::OctetString;
-use der::{Decode, Encode, Reader, SliceReader};
-use lopdf::{Document, Object, ObjectId};
+use der::{Decode, Encode};
+use lopdf::{Dictionary, Document, Object, ObjectId};
 use serde::Serialize;
 use x509_cert::Certificate;
 
-use super::pdfdoc::{self, dict_get};
-use super::sign::{
-    SigningCertificateV2, ID_AA_SIGNING_CERTIFICATE, ID_AA_SIGNING_CERTIFICATE_V2,
-    ID_AA_TIME_STAMP_TOKEN,
+use super::cms::{
+    embedded_certificates, matches_sid, parse_signed_data, SigningCertificateV2,
+    ID_AA_SIGNING_CERTIFICATE, ID_AA_SIGNING_CERTIFICATE_V2, ID_AA_TIME_STAMP_TOKEN,
+    ID_MESSAGE_DIGEST, ID_SIGNING_TIME,
 };
+use super::pdfdoc::{self, dict_get};
 use super::x509;
 use super::ExportError;
-
-const ID_MESSAGE_DIGEST: const_oid::ObjectIdentifier = rfc5911::ID_MESSAGE_DIGEST;
-const ID_SIGNING_TIME: const_oid::ObjectIdentifier = rfc5911::ID_SIGNING_TIME;
 
 /// What to verify against.
 #[derive(Default)]
@@ -105,15 +103,17 @@ pub struct ArchiveReport {
 /// Re-renders embedded data to PDF bytes (the caller's publisher and fonts).
 pub type Rerender<'a> = &'a dyn Fn(&super::Extracted) -> Result<Vec<u8>, String>;
 
-/// Verifies a PDF's signatures (and, with `rerender`, its embedded data).
+/// Verifies a PDF's signatures (and, with `rerender`, its embedded data);
+/// `name` is how errors name the file.
 pub fn verify_pdf(
+    name: &str,
     pdf: &[u8],
     options: &VerifyOptions,
     rerender: Option<Rerender<'_>>,
 ) -> Result<Verification, ExportError> {
     let doc = match pdfdoc::load(pdf) {
         Ok(doc) => doc,
-        Err(strict) => pdfdoc::load_lenient(pdf).map_err(|_| strict)?,
+        Err(strict) => pdfdoc::load_lenient(pdf).map_err(|_| strict.in_file(name))?,
     };
     let mut problems = Vec::new();
     let mut signatures: Vec<SignatureReport> = find_signatures(&doc)
@@ -229,6 +229,10 @@ fn cert_report(c: &Certificate) -> CertReport {
     }
 }
 
+/// Checks one signature, step by step: the signature dictionary, the signed
+/// bytes, the CMS structure, the digest, the signer's signature, the PAdES
+/// attributes, the time-stamp and the certificate chain. A step that fails
+/// says why in the report; the steps after it that need its result are skipped.
 fn check_signature(
     pdf: &[u8],
     doc: &Document,
@@ -253,11 +257,67 @@ fn check_signature(
         problems: Vec::new(),
         ok: false,
     };
-    let Ok(sig) = doc.get_dictionary(sig_id) else {
-        r.problems
-            .push("the signature value is not a dictionary".into());
-        return r;
+    let pades = match check_steps(pdf, doc, sig_id, options, &mut r) {
+        Ok(pades) => pades,
+        Err(problem) => {
+            r.problems.push(problem);
+            false
+        }
     };
+    r.ok = r.intact
+        && r.signature_valid
+        && r.trusted
+        && pades
+        && r.timestamp.as_ref().is_none_or(|t| t.intact && t.trusted)
+        && r.problems.is_empty();
+    r
+}
+
+/// The steps of [`check_signature`]; returns whether the PAdES attributes hold.
+fn check_steps(
+    pdf: &[u8],
+    doc: &Document,
+    sig_id: ObjectId,
+    options: &VerifyOptions,
+    r: &mut SignatureReport,
+) -> Result<bool, String> {
+    let sig = doc
+        .get_dictionary(sig_id)
+        .map_err(|_| "the signature value is not a dictionary".to_string())?;
+    let claimed_secs = signature_dictionary(doc, sig, r);
+    let (b, c, cms_der) = signed_bytes(pdf, doc, sig, r)?;
+    let sd = parse_signed_data(&cms_der)
+        .map_err(|e| format!("the signature is not CMS signed data: {e}"))?;
+    let info = match sd.signer_infos.0.as_slice() {
+        [info] => info,
+        infos => return Err(format!("{} signer infos (expected one)", infos.len())),
+    };
+    let certs = embedded_certificates(&sd);
+    check_digest(pdf, (b, c, r.signed_bytes), info, r)?;
+    let signer = certs
+        .iter()
+        .find(|cert| matches_sid(cert, &info.sid))
+        .ok_or("the signer certificate is not in the signature")?;
+    r.signer = Some(cert_report(signer));
+    check_cms_signature(signer, info, r);
+    let pades = check_pades_attributes(signer, info, r);
+    let time = check_signature_timestamp(info, claimed_secs, options, r);
+    if pades && r.intact && r.signature_valid {
+        r.pades_level = match &r.timestamp {
+            Some(t) if t.intact => "B-T".into(),
+            _ => "B-B".into(),
+        };
+    }
+    // The chain, at the signing time (the time-stamp's when there is one).
+    let (chain, trusted, chain_problems) = build_chain(signer, &certs, &options.trust, time);
+    r.chain = chain;
+    r.trusted = trusted;
+    r.problems.extend(chain_problems);
+    Ok(pades)
+}
+
+/// Reads the signature dictionary's /SubFilter and /M; returns the claimed time.
+fn signature_dictionary(doc: &Document, sig: &Dictionary, r: &mut SignatureReport) -> Option<u64> {
     r.sub_filter = match dict_get(doc, sig, b"SubFilter") {
         Some(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
         _ => String::new(),
@@ -267,56 +327,39 @@ fn check_signature(
         .map(pdfdoc::text_string);
     let claimed_secs = claimed.as_deref().and_then(x509::parse_pdf_date);
     r.claimed_time = claimed_secs.map(x509::format_time);
+    claimed_secs
+}
 
-    // The byte range: [0 b c d], the gap exactly the hex /Contents string.
+/// The byte range [0 b c d] and the CMS bytes in its gap, which must be exactly
+/// the hex /Contents string; returns (b, c, CMS).
+fn signed_bytes(
+    pdf: &[u8],
+    doc: &Document,
+    sig: &Dictionary,
+    r: &mut SignatureReport,
+) -> Result<(usize, usize, Vec<u8>), String> {
     let range: Vec<i64> = match dict_get(doc, sig, b"ByteRange") {
         Some(Object::Array(a)) => a.iter().filter_map(|o| o.as_i64().ok()).collect(),
         _ => Vec::new(),
     };
     r.byte_range = range.clone();
-    let cms_der = match gap(pdf, &range) {
-        Ok((end, cms)) => {
-            r.signed_bytes = end;
-            r.covers_whole_file = end == pdf.len();
-            cms
-        }
-        Err(e) => {
-            r.problems.push(e);
-            return r;
-        }
-    };
-    let (b, c, end) = (range[1] as usize, range[2] as usize, r.signed_bytes);
+    let (end, cms) = gap(pdf, &range)?;
+    r.signed_bytes = end;
+    r.covers_whole_file = end == pdf.len();
+    Ok((range[1] as usize, range[2] as usize, cms))
+}
 
-    // The CMS SignedData.
-    let sd = match parse_signed_data(&cms_der) {
-        Ok(sd) => sd,
-        Err(e) => {
-            r.problems
-                .push(format!("the signature is not CMS signed data: {e}"));
-            return r;
-        }
-    };
-    let infos: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
-    if infos.len() != 1 {
-        r.problems
-            .push(format!("{} signer infos (expected one)", infos.len()));
-        return r;
-    }
-    let info = infos[0];
-    let certs = embedded_certificates(&sd);
+/// The digest of the signed bytes against the message-digest attribute.
+fn check_digest(
+    pdf: &[u8],
+    (b, c, end): (usize, usize, usize),
+    info: &SignerInfo,
+    r: &mut SignatureReport,
+) -> Result<(), String> {
     let digest_alg = info.digest_alg.oid;
-    let Some(digest) = x509::digest(digest_alg, &[&pdf[..b], &pdf[c..end]]) else {
-        r.problems
-            .push(format!("unsupported digest algorithm {digest_alg}"));
-        return r;
-    };
-    let attrs = info.signed_attrs.as_ref();
-    let attr = |oid| {
-        attrs
-            .and_then(|a| a.iter().find(|x| x.oid == oid))
-            .and_then(|x| x.values.iter().next())
-    };
-    match attr(ID_MESSAGE_DIGEST).and_then(|v| v.decode_as::<OctetString>().ok()) {
+    let digest = x509::digest(digest_alg, &[&pdf[..b], &pdf[c..end]])
+        .ok_or_else(|| format!("unsupported digest algorithm {digest_alg}"))?;
+    match signed_attr(info, ID_MESSAGE_DIGEST).and_then(|v| v.decode_as::<OctetString>().ok()) {
         Some(md) if md.as_bytes() == digest.as_slice() => r.intact = true,
         Some(_) => r.problems.push(
             "the document was changed after signing: the digest of the signed bytes does not match"
@@ -324,20 +367,24 @@ fn check_signature(
         ),
         None => r.problems.push("no message-digest attribute".into()),
     }
+    Ok(())
+}
 
-    // The signer certificate and the signature itself.
-    let Some(signer) = certs.iter().find(|c| matches_sid(c, &info.sid)) else {
-        r.problems
-            .push("the signer certificate is not in the signature".into());
-        return r;
-    };
-    r.signer = Some(cert_report(signer));
-    let signed_attrs_der = attrs.map(|a| a.to_der());
-    match signed_attrs_der {
+/// A signed attribute's first value.
+fn signed_attr(info: &SignerInfo, oid: const_oid::ObjectIdentifier) -> Option<&der::Any> {
+    info.signed_attrs
+        .as_ref()
+        .and_then(|a| a.iter().find(|x| x.oid == oid))
+        .and_then(|x| x.values.iter().next())
+}
+
+/// The CMS signature over the signed attributes, with the signer's key.
+fn check_cms_signature(signer: &Certificate, info: &SignerInfo, r: &mut SignatureReport) {
+    match info.signed_attrs.as_ref().map(|a| a.to_der()) {
         Some(Ok(der)) => match x509::verify_signature(
             &signer.tbs_certificate.subject_public_key_info,
             &info.signature_algorithm,
-            Some(digest_alg),
+            Some(info.digest_alg.oid),
             &der,
             info.signature.as_bytes(),
         ) {
@@ -346,8 +393,15 @@ fn check_signature(
         },
         _ => r.problems.push("no signed attributes".into()),
     }
+}
 
-    // PAdES baseline requirements.
+/// The PAdES baseline requirements: the SubFilter, an ESS signing-certificate
+/// attribute naming the signer, no CMS signing-time.
+fn check_pades_attributes(
+    signer: &Certificate,
+    info: &SignerInfo,
+    r: &mut SignatureReport,
+) -> bool {
     let mut pades = r.sub_filter == "ETSI.CAdES.detached";
     if !pades {
         r.problems.push(format!(
@@ -356,7 +410,7 @@ fn check_signature(
         ));
     }
     let signer_der = signer.to_der().unwrap_or_default();
-    match attr(ID_AA_SIGNING_CERTIFICATE_V2)
+    match signed_attr(info, ID_AA_SIGNING_CERTIFICATE_V2)
         .and_then(|v| v.decode_as::<SigningCertificateV2>().ok())
     {
         Some(ess) => {
@@ -371,20 +425,29 @@ fn check_signature(
                     .push("the signing-certificate-v2 attribute names another certificate".into());
             }
         }
-        None if attr(ID_AA_SIGNING_CERTIFICATE).is_some() => {}
+        None if signed_attr(info, ID_AA_SIGNING_CERTIFICATE).is_some() => {}
         None => {
             pades = false;
             r.problems
                 .push("no ESS signing-certificate(-v2) attribute (PAdES requires one)".into());
         }
     }
-    if attr(ID_SIGNING_TIME).is_some() {
+    if signed_attr(info, ID_SIGNING_TIME).is_some() {
         pades = false;
         r.problems
             .push("a CMS signing-time attribute (PAdES forbids it; the time is /M)".into());
     }
+    pades
+}
 
-    // The time-stamp (B-T).
+/// The signature time-stamp (B-T), when there is one; returns the signing time
+/// to check the chain at: the time-stamp's, else the claimed /M, else now.
+fn check_signature_timestamp(
+    info: &SignerInfo,
+    claimed_secs: Option<u64>,
+    options: &VerifyOptions,
+    r: &mut SignatureReport,
+) -> u64 {
     let token = info
         .unsigned_attrs
         .as_ref()
@@ -393,36 +456,17 @@ fn check_signature(
         .and_then(|v| v.to_der().ok());
     let mut time = claimed_secs.unwrap_or_else(|| x509::unix_seconds(std::time::SystemTime::now()));
     if let Some(token) = token {
-        let ts = check_timestamp(&token, info.signature.as_bytes(), options);
-        if let Some(t) = ts.1 {
+        let (report, at) = check_timestamp(&token, info.signature.as_bytes(), options);
+        if let Some(t) = at {
             time = t;
         }
-        if !ts.0.intact || !ts.0.trusted {
+        if !report.intact || !report.trusted {
             r.problems
-                .extend(ts.0.problems.iter().map(|p| format!("time-stamp: {p}")));
+                .extend(report.problems.iter().map(|p| format!("time-stamp: {p}")));
         }
-        r.timestamp = Some(ts.0);
+        r.timestamp = Some(report);
     }
-    if pades && r.intact && r.signature_valid {
-        r.pades_level = match &r.timestamp {
-            Some(t) if t.intact => "B-T".into(),
-            _ => "B-B".into(),
-        };
-    }
-
-    // The chain, at the signing time (the time-stamp's when there is one).
-    let (chain, trusted, chain_problems) = build_chain(signer, &certs, &options.trust, time);
-    r.chain = chain;
-    r.trusted = trusted;
-    r.problems.extend(chain_problems);
-
-    r.ok = r.intact
-        && r.signature_valid
-        && r.trusted
-        && pades
-        && r.timestamp.as_ref().is_none_or(|t| t.intact && t.trusted)
-        && r.problems.is_empty();
-    r
+    time
 }
 
 /// Checks the byte range against the file; returns the end of the signed
@@ -462,33 +506,6 @@ fn gap(pdf: &[u8], range: &[i64]) -> Result<(usize, Vec<u8>), String> {
         return Err("the signed range does not end at the end of a revision (%%EOF)".into());
     }
     Ok((end, bytes))
-}
-
-/// The SignedData in a ContentInfo, ignoring the zero padding after it.
-fn parse_signed_data(der: &[u8]) -> Result<SignedData, String> {
-    let mut reader = SliceReader::new(der).map_err(|e| e.to_string())?;
-    let ci: ContentInfo = reader.decode().map_err(|e| e.to_string())?;
-    if ci.content_type != rfc5911::ID_SIGNED_DATA {
-        return Err(format!("content type {}", ci.content_type));
-    }
-    ci.content.decode_as().map_err(|e| e.to_string())
-}
-
-fn matches_sid(cert: &Certificate, sid: &SignerIdentifier) -> bool {
-    match sid {
-        SignerIdentifier::IssuerAndSerialNumber(is) => {
-            is.issuer == cert.tbs_certificate.issuer
-                && is.serial_number == cert.tbs_certificate.serial_number
-        }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => cert
-            .tbs_certificate
-            .extensions
-            .iter()
-            .flatten()
-            .filter(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
-            .filter_map(|e| OctetString::from_der(e.extn_value.as_bytes()).ok())
-            .any(|k| k.as_bytes() == ski.0.as_bytes()),
-    }
 }
 
 /// Walks from `leaf` to a trusted root through `pool` and the trust roots,
@@ -627,105 +644,4 @@ fn check_timestamp(
     t.trusted = trusted;
     t.problems.extend(problems);
     (t, Some(secs))
-}
-
-impl Verification {
-    /// A human-readable report.
-    pub fn to_text(&self) -> String {
-        let mut s = String::new();
-        let mark = |ok: bool| if ok { "ok" } else { "FAILED" };
-        if self.signatures.is_empty() {
-            s.push_str("no signatures\n");
-        }
-        for (i, sig) in self.signatures.iter().enumerate() {
-            s.push_str(&format!(
-                "signature {} ({}): {}\n",
-                i + 1,
-                sig.field,
-                mark(sig.ok)
-            ));
-            s.push_str(&format!(
-                "  byte range:  {:?} ({} of {} bytes{})\n",
-                sig.byte_range,
-                sig.signed_bytes,
-                self.file_size,
-                if sig.covers_whole_file {
-                    ", the whole file but the signature"
-                } else {
-                    ", a revision followed by later updates"
-                }
-            ));
-            s.push_str(&format!("  intact:      {}\n", mark(sig.intact)));
-            s.push_str(&format!("  signature:   {}\n", mark(sig.signature_valid)));
-            if let Some(c) = &sig.signer {
-                s.push_str(&format!(
-                    "  signer:      {} (issuer {}, serial {}, valid {} to {})\n",
-                    c.subject, c.issuer, c.serial, c.not_before, c.not_after
-                ));
-            }
-            s.push_str(&format!(
-                "  chain:       {} — {}\n",
-                sig.chain.join(" ← "),
-                if sig.trusted {
-                    "trusted"
-                } else {
-                    "NOT trusted"
-                }
-            ));
-            s.push_str(&format!(
-                "  PAdES level: {} (SubFilter /{})\n",
-                sig.pades_level, sig.sub_filter
-            ));
-            if let Some(m) = &sig.claimed_time {
-                s.push_str(&format!("  signed at:   {m} (claimed, /M)\n"));
-            }
-            match &sig.timestamp {
-                Some(t) => s.push_str(&format!(
-                    "  time-stamp:  {} by {} — {}{}\n",
-                    t.time,
-                    t.authority,
-                    mark(t.intact),
-                    if t.trusted {
-                        ", trusted"
-                    } else {
-                        ", NOT trusted"
-                    }
-                )),
-                None => s.push_str("  time-stamp:  none\n"),
-            }
-            for p in &sig.problems {
-                s.push_str(&format!("  problem:     {p}\n"));
-            }
-        }
-        if let Some(a) = &self.archive {
-            s.push_str(&format!(
-                "archival copy: {} — {}\n  written by nianbao {}, verified with nianbao {}\n",
-                mark(a.reproduced),
-                a.detail,
-                a.written_by.as_deref().unwrap_or("?"),
-                a.verified_with
-            ));
-        }
-        for p in &self.problems {
-            s.push_str(&format!("problem: {p}\n"));
-        }
-        s.push_str(if self.ok {
-            "result: valid\n"
-        } else {
-            "result: NOT valid\n"
-        });
-        s
-    }
-}
-
-/// The certificates a CMS SignedData carries.
-fn embedded_certificates(sd: &SignedData) -> Vec<Certificate> {
-    sd.certificates
-        .iter()
-        .flat_map(|set| set.0.iter())
-        .filter_map(|c| match c {
-            cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
-            _ => None,
-        })
-        .collect()
 }

@@ -287,3 +287,13 @@ pub fn parse_pdf_date(s: &str) -> Option<u64> {
     }
     u64::try_from(secs).ok()
 }
+
+/// The certificates in a PEM file, with an error naming the file.
+pub fn read_certificates(path: &std::path::Path) -> Result<Vec<Certificate>, super::ExportError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| super::ExportError::Input {
+        file: file.clone(),
+        reason: format!("cannot read the file: {e}"),
+    })?;
+    certs_from_pem(&bytes).map_err(|reason| super::ExportError::Input { file, reason })
+}

@@ -1,13 +1,21 @@
-//! Loading a report from TOML, JSON or YAML, with errors that name the file,
-//! the key path and (where the format allows) the line and column.
+//! Loading a report from TOML, JSON or YAML.
+//!
+//! A file that cannot be read as a tree of values (unreadable, not text, a
+//! syntax error) is a [`LoadError`]. Anything wrong with the values themselves
+//! is a [`Problem`] of the [`Loaded`] report — every one of them, each with its
+//! key path and byte range — so a checker can report them all.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::{Edition, Report, RequestRow};
+use super::locate::{KeyPath, SpanIndex};
+use super::read::{self, Problem};
+use super::tree::{self, Node, Span};
+use super::Report;
 
 /// The data formats a report can be written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     Toml,
     Json,
@@ -32,15 +40,43 @@ impl Format {
             Format::Yaml => "YAML",
         }
     }
+
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Toml => "toml",
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+        }
+    }
 }
 
-/// The text of a data file, kept for locating errors and findings.
-#[derive(Clone, Debug)]
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "toml" => Ok(Format::Toml),
+            "json" => Ok(Format::Json),
+            "yaml" | "yml" => Ok(Format::Yaml),
+            _ => Err(format!("unknown data format `{s}`; use toml, json or yaml")),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The text of a data file, kept for showing where errors and findings are.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceText {
     /// The file's name as the user gave it ("-" → "<stdin>").
     pub name: String,
     /// The file's directory, for resolving relative paths (seal images).
     pub dir: Option<PathBuf>,
+    /// The text (empty for data that did not come from a text file).
     pub text: String,
     pub format: Format,
 }
@@ -56,32 +92,45 @@ impl SourceText {
     }
 }
 
-/// A loaded report with the text it came from.
+/// A loaded report with the text it came from and every problem of its values.
 #[derive(Clone, Debug)]
 pub struct Loaded {
+    /// The report; a missing or bad value is a placeholder (zero) here, and
+    /// has a problem in [`Loaded::problems`].
     pub report: Report,
     pub source: SourceText,
+    /// Where every value is in the text.
+    pub spans: SpanIndex,
+    /// Every problem of the values, in the order of the file.
+    pub problems: Vec<Problem>,
+    /// Key paths of missing or bad values.
+    unknown: BTreeSet<String>,
 }
 
-/// The kinds of data errors that break a rule of the format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DataErrorKind {
-    /// A count that is negative, fractional, too large or not a number (rule R5).
-    BadNumber,
-    /// A blank cell or a missing row (rule R6).
-    Blank,
-    /// The wrong edition for the year (rule R12).
-    Edition,
-    /// Any other problem with the data (unknown key, wrong type, …).
-    Other,
+impl Loaded {
+    /// Whether the value at `path` (`requests.granted[3]`) was read, not replaced
+    /// by a placeholder because it is missing or bad.
+    pub fn known(&self, path: &str) -> bool {
+        !self.unknown.iter().any(|u| {
+            path == u
+                || path
+                    .strip_prefix(u.as_str())
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+        })
+    }
+
+    /// Whether every value was read: no problem at all.
+    pub fn is_complete(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// The byte range of the value at a key path (or of the nearest value above it).
+    pub fn locate(&self, path: &KeyPath) -> Option<Span> {
+        self.spans.locate(path)
+    }
 }
 
-/// Marks in the messages of our own value types, telling the kind of error.
-pub(crate) const MARK_BAD_NUMBER: &str = "\u{1}R5\u{1}";
-pub(crate) const MARK_BLANK: &str = "\u{1}R6\u{1}";
-
-/// Why a data file could not be loaded.
+/// Why a data file could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{file}: cannot read the file: {source}")]
@@ -98,35 +147,15 @@ pub enum LoadError {
     Empty { file: String },
     #[error("{file}: not a text file: {reason} (a report is UTF-8 text in TOML, JSON or YAML)")]
     NotText { file: String, reason: String },
-    #[error("{file}:{line}:{column}: {format} syntax error: {message}", line = .line.unwrap_or(0), column = .column.unwrap_or(0))]
+    #[error("{}: {} syntax error: {message}", .text.name, .text.format)]
     Syntax {
-        file: String,
-        format: &'static str,
-        line: Option<usize>,
-        column: Option<usize>,
+        /// The text, so the error can be shown with its line (standard input too).
+        text: Box<SourceText>,
+        span: Option<Span>,
         message: String,
     },
-    #[error("{}: `{key}`: {message}", location(file, *line, *column))]
-    Data {
-        file: String,
-        /// The key path, e.g. `requests.granted[3]`.
-        key: String,
-        line: Option<usize>,
-        column: Option<usize>,
-        message: String,
-        /// What kind of problem it is, for the checker's rules.
-        kind: DataErrorKind,
-    },
-    #[error("{file}: the {edition} edition of the format is not supported by this version of nianbao; use edition \"2021\" (report years 2021 and later)")]
-    UnsupportedEdition { file: String, edition: Edition },
-}
-
-fn location(file: &str, line: Option<usize>, column: Option<usize>) -> String {
-    match (line, column) {
-        (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
-        (Some(l), None) => format!("{file}:{l}"),
-        _ => file.to_string(),
-    }
+    #[error("{file}: {message}")]
+    NotATable { file: String, message: String },
 }
 
 impl LoadError {
@@ -138,64 +167,42 @@ impl LoadError {
             | LoadError::UnknownFormat { file }
             | LoadError::Empty { file }
             | LoadError::NotText { file, .. }
-            | LoadError::Syntax { file, .. }
-            | LoadError::Data { file, .. }
-            | LoadError::UnsupportedEdition { file, .. } => file,
+            | LoadError::NotATable { file, .. } => file,
+            LoadError::Syntax { text, .. } => &text.name,
         }
     }
 
-    /// The key path the error is about, if any.
-    pub fn key(&self) -> Option<&str> {
+    /// The source text and byte range the error points at, when there are.
+    pub fn span(&self) -> Option<(&SourceText, &Span)> {
         match self {
-            LoadError::Data { key, .. } => Some(key),
+            LoadError::Syntax {
+                text,
+                span: Some(span),
+                ..
+            } => Some((text, span)),
             _ => None,
         }
     }
 
-    /// Adds the line and column to a data error that has none, from its key path
-    /// (or the nearest key above it that the file has).
-    fn located(mut self, source: &SourceText) -> LoadError {
-        if let LoadError::Data {
-            key,
-            line: line @ None,
-            column,
-            ..
-        } = &mut self
-        {
-            let mut path = super::KeyPath::parse(key);
-            loop {
-                if let Some((l, c)) = super::locate(source, &path) {
-                    *line = Some(l);
-                    *column = Some(c);
-                    break;
-                }
-                if !path.pop() {
-                    break;
-                }
-            }
-        }
-        self
+    /// 1-based line and column, where known.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        self.span().map(|(s, span)| s.line_col(span.start))
     }
+}
 
-    /// Line and column, 1-based, where known.
-    pub fn line_col(&self) -> (Option<usize>, Option<usize>) {
-        match self {
-            LoadError::Syntax { line, column, .. } | LoadError::Data { line, column, .. } => {
-                (*line, *column)
-            }
-            _ => (None, None),
-        }
+/// The display name of a path (`-` is standard input).
+pub fn display_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
     }
 }
 
 /// Loads a report from a path (`-` reads standard input; then `format` is required).
 pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadError> {
     let stdin = path == Path::new("-");
-    let name = if stdin {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    };
+    let name = display_name(path);
     let format = match format.or_else(|| Format::from_path(path)) {
         Some(f) => f,
         None if stdin => Format::Toml,
@@ -241,27 +248,57 @@ pub fn load_bytes(
     format: Format,
 ) -> Result<Loaded, LoadError> {
     let text = decode(&name, bytes)?;
-    let source = SourceText {
+    load_source(SourceText {
         name,
         dir,
         text,
         format,
-    };
-    let report = parse(&source).map_err(|e| e.located(&source))?;
-    Ok(Loaded { report, source })
+    })
 }
 
 /// Loads a report from text already in memory.
 pub fn load_str(name: &str, text: &str, format: Format) -> Result<Loaded, LoadError> {
-    let text = decode(name, text.as_bytes().to_vec())?;
+    load_bytes(name.to_string(), None, text.as_bytes().to_vec(), format)
+}
+
+/// Loads a report from a tree that did not come from a data file's text (an
+/// imported published report, a workbook, the editor's JSON).
+pub fn load_node(name: &str, dir: Option<PathBuf>, node: &Node) -> Result<Loaded, LoadError> {
     let source = SourceText {
         name: name.to_string(),
-        dir: None,
-        text,
-        format,
+        dir,
+        text: String::new(),
+        format: Format::Json,
     };
-    let report = parse(&source).map_err(|e| e.located(&source))?;
-    Ok(Loaded { report, source })
+    from_tree(source, node)
+}
+
+fn load_source(source: SourceText) -> Result<Loaded, LoadError> {
+    let root = match tree::parse(&source.text, source.format) {
+        Ok(root) => root,
+        Err(e) => {
+            return Err(LoadError::Syntax {
+                span: e.span,
+                message: e.message,
+                text: Box::new(source),
+            })
+        }
+    };
+    from_tree(source, &root)
+}
+
+fn from_tree(source: SourceText, root: &Node) -> Result<Loaded, LoadError> {
+    let read = read::read(root).map_err(|message| LoadError::NotATable {
+        file: source.name.clone(),
+        message,
+    })?;
+    Ok(Loaded {
+        report: read.report,
+        source,
+        spans: read.spans,
+        problems: read.problems,
+        unknown: read.unknown,
+    })
 }
 
 /// Checks that bytes are UTF-8 text and drops a byte-order mark.
@@ -288,287 +325,4 @@ fn decode(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
         });
     }
     Ok(text)
-}
-
-fn parse(source: &SourceText) -> Result<Report, LoadError> {
-    let file = &source.name;
-    let text = source.text.as_str();
-    let report: Report = match source.format {
-        Format::Toml => {
-            let de = toml::Deserializer::new(text);
-            serde_path_to_error::deserialize(de).map_err(|e| {
-                let path = e.path().to_string();
-                let inner = e.into_inner();
-                let (line, column) = match inner.span() {
-                    Some(span) => {
-                        let (l, c) = source.line_col(span.start);
-                        (Some(l), Some(c))
-                    }
-                    None => (None, None),
-                };
-                data_error(
-                    file,
-                    "TOML",
-                    path,
-                    line,
-                    column,
-                    inner.message().to_string(),
-                )
-            })?
-        }
-        Format::Json => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let report = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                let path = e.path().to_string();
-                let inner = e.into_inner();
-                let syntax = inner.is_syntax() || inner.is_eof();
-                let (line, column) = (inner.line(), inner.column());
-                let message = strip_position(&inner.to_string());
-                if syntax {
-                    LoadError::Syntax {
-                        file: file.clone(),
-                        format: "JSON",
-                        line: Some(line),
-                        column: Some(column),
-                        message,
-                    }
-                } else {
-                    data_error(file, "JSON", path, Some(line), Some(column), message)
-                }
-            })?;
-            de.end().map_err(|e| LoadError::Syntax {
-                file: file.clone(),
-                format: "JSON",
-                line: Some(e.line()),
-                column: Some(e.column()),
-                message: strip_position(&e.to_string()),
-            })?;
-            report
-        }
-        Format::Yaml => {
-            yaml_syntax(file, text)?;
-            let de = serde_norway::Deserializer::from_str(text);
-            serde_path_to_error::deserialize(de).map_err(|e| {
-                let path = e.path().to_string();
-                let inner = e.into_inner();
-                let (line, column) = match inner.location() {
-                    Some(l) => (Some(l.line()), Some(l.column())),
-                    None => (None, None),
-                };
-                // serde_norway puts the path in front of the message: drop it.
-                let message = strip_position(&inner.to_string());
-                let message = match message.strip_prefix(&format!("{path}: ")) {
-                    Some(m) => m.to_string(),
-                    None => message,
-                };
-                data_error(file, "YAML", path, line, column, message)
-            })?
-        }
-    };
-    validate(file, report)
-}
-
-/// Reports YAML syntax errors as such (serde reads YAML as a stream and would
-/// blame whatever key it was reading when the syntax broke).
-fn yaml_syntax(file: &str, text: &str) -> Result<(), LoadError> {
-    struct Ignore;
-    impl yaml_rust2::parser::MarkedEventReceiver for Ignore {
-        fn on_event(&mut self, _: yaml_rust2::Event, _: yaml_rust2::scanner::Marker) {}
-    }
-    let mut parser = yaml_rust2::parser::Parser::new_from_str(text);
-    parser.load(&mut Ignore, true).map_err(|e| {
-        let m = e.marker();
-        LoadError::Syntax {
-            file: file.to_string(),
-            format: "YAML",
-            line: Some(m.line()),
-            column: Some(m.col() + 1),
-            message: e.info().to_string(),
-        }
-    })
-}
-
-/// Turns a deserializer's error into ours: syntax errors stay syntax errors,
-/// the rest name the key path, in plain words.
-fn data_error(
-    file: &str,
-    format: &'static str,
-    path: String,
-    line: Option<usize>,
-    column: Option<usize>,
-    message: String,
-) -> LoadError {
-    let message = message.trim().to_string();
-    let is_data = path != "." || looks_like_data_error(&message);
-    if !is_data {
-        return LoadError::Syntax {
-            file: file.to_string(),
-            format,
-            line,
-            column,
-            message,
-        };
-    }
-    let after = |mark: &str| {
-        message
-            .find(mark)
-            .map(|i| message[i + mark.len()..].to_string())
-    };
-    let (kind, message) = if let Some(m) = after(MARK_BAD_NUMBER) {
-        (DataErrorKind::BadNumber, m)
-    } else if let Some(m) = after(MARK_BLANK) {
-        (DataErrorKind::Blank, m)
-    } else {
-        (DataErrorKind::Other, message)
-    };
-    let (key, message) = plain_words(path, message);
-    let kind = if kind == DataErrorKind::Other
-        && message.starts_with("this key is missing")
-        && is_table_key(&key)
-    {
-        DataErrorKind::Blank
-    } else {
-        kind
-    };
-    LoadError::Data {
-        file: file.to_string(),
-        key,
-        line,
-        column,
-        message,
-        kind,
-    }
-}
-
-fn is_table_key(key: &str) -> bool {
-    ["active.", "requests.", "appeals."]
-        .iter()
-        .any(|p| key.starts_with(p))
-}
-
-fn looks_like_data_error(message: &str) -> bool {
-    [
-        "missing field",
-        "unknown field",
-        "invalid type",
-        "duplicate field",
-        "unknown key",
-    ]
-    .iter()
-    .any(|p| message.contains(p))
-}
-
-/// Rewrites serde's phrasing ("missing field `x`", "unknown field `x`, expected one of …")
-/// into plain words with the full key path.
-fn plain_words(path: String, message: String) -> (String, String) {
-    let join = |key: &str| {
-        if path == "." {
-            key.to_string()
-        } else if path == key || path.ends_with(&format!(".{key}")) {
-            // serde_path_to_error already put an unknown key on the path.
-            path.clone()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        let key = rest.split('`').next().unwrap_or_default();
-        return (
-            join(key),
-            "this key is missing; every key of the format must be given (0 where there is nothing)"
-                .into(),
-        );
-    }
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or_default().to_string();
-        let expected: Vec<&str> = rest
-            .split_once("expected")
-            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
-            .unwrap_or_default();
-        return (join(&key), super::unknown_key_message(&key, expected));
-    }
-    if let Some(rest) = message.strip_prefix("duplicate field `") {
-        let key = rest.split('`').next().unwrap_or_default();
-        return (join(key), "this key is given twice".into());
-    }
-    if let Some(rest) = message.strip_prefix("unknown key `") {
-        if let Some(key) = rest.split('`').next() {
-            return (join(key), message.clone());
-        }
-    }
-    if let Some(rest) = message.strip_prefix("duplicate key `") {
-        if let Some(key) = rest.split('`').next() {
-            return (join(key), "this key is given twice".into());
-        }
-    }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return (
-            path,
-            format!(
-                "wrong type: found {}",
-                rest.replacen(", expected", "; expected", 1)
-            ),
-        );
-    }
-    (path, message)
-}
-
-/// Drops the " at line L column C" that serde_json and YAML put at the end of messages.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) if message[i..].contains(" column ") => message[..i].to_string(),
-        _ => message.to_string(),
-    }
-}
-
-/// Checks what serde cannot: the edition, and that every row is present.
-fn validate(file: &str, report: Report) -> Result<Report, LoadError> {
-    let edition = report.edition();
-    if edition == Edition::E2019 && report.year.0 >= 2021 {
-        return Err(LoadError::Data {
-            file: file.to_string(),
-            key: "edition".into(),
-            line: None,
-            column: None,
-            message: format!(
-                "a report for {} must use the 2021 edition of the format (国办公开办函〔2021〕30号), not the 2019 edition",
-                report.year.0
-            ),
-            kind: DataErrorKind::Edition,
-        });
-    }
-    if edition == Edition::E2019 {
-        return Err(LoadError::UnsupportedEdition {
-            file: file.to_string(),
-            edition,
-        });
-    }
-    let missing: Vec<RequestRow> = RequestRow::rows_of(edition)
-        .filter(|r| !report.requests.rows.contains_key(r))
-        .collect();
-    if let Some(first) = missing.first() {
-        let list = missing
-            .iter()
-            .map(|r| format!("`{}` ({})", r.key(), r.full_label()))
-            .collect::<Vec<_>>();
-        return Err(LoadError::Data {
-            file: file.to_string(),
-            key: format!("requests.{}", first.key()),
-            line: None,
-            column: None,
-            message: format!(
-                "missing row{} {} of Table 3; blank is not zero: give every row, with 0 where there is nothing",
-                if missing.len() > 1 { "s" } else { "" },
-                list.join(", ")
-            ),
-            kind: DataErrorKind::Blank,
-        });
-    }
-    Ok(report)
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::{Format, SourceText};
+use super::tree::Span;
 
 /// One step of a key path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -64,195 +64,53 @@ impl fmt::Display for KeyPath {
     }
 }
 
-/// The 1-based line and column where the value at `path` starts, if the file has it.
-pub fn locate(source: &SourceText, path: &KeyPath) -> Option<(usize, usize)> {
-    if path.is_empty() {
-        return None;
-    }
-    let offset = match source.format {
-        Format::Toml => locate_toml(&source.text, path),
-        Format::Json => locate_json(&source.text, path),
-        Format::Yaml => return locate_yaml(&source.text, path),
-    }?;
-    Some(source.line_col(offset))
+/// Where each value of a data file is: key path → byte range of the value (and
+/// of its key), recorded while the file is read, so findings point into the text
+/// without parsing it again.
+#[derive(Clone, Debug, Default)]
+pub struct SpanIndex {
+    values: HashMap<String, Span>,
+    keys: HashMap<String, Span>,
 }
 
-fn locate_toml(text: &str, path: &KeyPath) -> Option<usize> {
-    use toml_edit::{Item, Table, Value};
-
-    /// A place in a TOML document: items, tables of an array of tables, and values in arrays.
-    enum Node<'a> {
-        Item(&'a Item),
-        Table(&'a Table),
-        Value(&'a Value),
-    }
-
-    fn find(node: Node, segs: &[Segment], span: Option<usize>) -> Option<usize> {
-        let Some((first, rest)) = segs.split_first() else {
-            return span;
-        };
-        match first {
-            Segment::Key(k) => {
-                let table: &dyn toml_edit::TableLike = match &node {
-                    Node::Item(i) => i.as_table_like()?,
-                    Node::Table(t) => *t,
-                    Node::Value(v) => v.as_inline_table()?,
-                };
-                let (key, value) = table.get_key_value(k)?;
-                let here = key.span().or_else(|| value.span()).map(|s| s.start);
-                find(Node::Item(value), rest, here)
-            }
-            Segment::Index(n) => match node {
-                Node::Item(Item::ArrayOfTables(tables)) => {
-                    let t = tables.get(*n)?;
-                    find(Node::Table(t), rest, t.span().map(|s| s.start))
-                }
-                Node::Item(Item::Value(Value::Array(array))) | Node::Value(Value::Array(array)) => {
-                    let v = array.get(*n)?;
-                    find(Node::Value(v), rest, v.span().map(|s| s.start))
-                }
-                _ => None,
-            },
+impl SpanIndex {
+    pub(crate) fn record(&mut self, path: &str, value: &Span, key: Option<&Span>) {
+        if !value.is_empty() || !self.values.contains_key(path) {
+            self.values.insert(path.to_string(), value.clone());
+        }
+        if let Some(k) = key.filter(|k| !k.is_empty()) {
+            self.keys.insert(path.to_string(), k.clone());
         }
     }
 
-    let doc = toml_edit::ImDocument::parse(text).ok()?;
-    find(Node::Item(doc.as_item()), &path.0, None)
-}
-
-fn locate_json(text: &str, path: &KeyPath) -> Option<usize> {
-    use jsonc_parser::ast::Value;
-    use jsonc_parser::common::Ranged;
-    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default()).ok()?;
-    let mut value = parsed.value?;
-    let mut start = None;
-    for seg in &path.0 {
-        match (seg, value) {
-            (Segment::Key(k), Value::Object(obj)) => {
-                let prop = obj.properties.into_iter().find(|p| p.name.as_str() == k)?;
-                start = Some(prop.range.start);
-                value = prop.value;
+    /// The byte range of the value at `path`, or of the nearest value above it
+    /// that the file has (a missing key points at its table).
+    pub fn locate(&self, path: &KeyPath) -> Option<Span> {
+        let mut path = path.clone();
+        loop {
+            if let Some(span) = self.values.get(&path.to_string()) {
+                if !span.is_empty() {
+                    return Some(span.clone());
+                }
             }
-            (Segment::Index(n), Value::Array(arr)) => {
-                let v = arr.elements.into_iter().nth(*n)?;
-                start = Some(v.start());
-                value = v;
-            }
-            _ => return None,
-        }
-    }
-    start
-}
-
-fn locate_yaml(text: &str, path: &KeyPath) -> Option<(usize, usize)> {
-    use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-    use yaml_rust2::scanner::Marker;
-
-    /// Records the position of every scalar key and sequence element by key path.
-    #[derive(Default)]
-    struct Recorder {
-        /// For each open container: mapping (awaiting key?, current key) or sequence (index).
-        stack: Vec<Frame>,
-        path: Vec<Segment>,
-        positions: HashMap<Vec<Segment>, Marker>,
-    }
-    enum Frame {
-        Map { expecting_key: bool },
-        Seq { next: usize },
-    }
-    impl Recorder {
-        /// Called when a value (scalar or container start) arrives.
-        fn value_start(&mut self, mark: Marker) -> bool {
-            match self.stack.last_mut() {
-                Some(Frame::Map { expecting_key }) if *expecting_key => {
-                    // This is a key; handled by the caller.
-                    true
-                }
-                Some(Frame::Seq { next }) => {
-                    self.path.push(Segment::Index(*next));
-                    *next += 1;
-                    self.positions.entry(self.path.clone()).or_insert(mark);
-                    false
-                }
-                _ => false,
-            }
-        }
-        fn value_end(&mut self) {
-            match self.stack.last_mut() {
-                Some(Frame::Map { expecting_key }) => {
-                    *expecting_key = true;
-                    self.path.pop();
-                }
-                Some(Frame::Seq { .. }) => {
-                    self.path.pop();
-                }
-                None => {}
-            }
-        }
-    }
-    impl MarkedEventReceiver for Recorder {
-        fn on_event(&mut self, ev: Event, mark: Marker) {
-            match ev {
-                Event::Scalar(value, ..) => {
-                    if self.value_start(mark) {
-                        if let Some(Frame::Map { expecting_key }) = self.stack.last_mut() {
-                            *expecting_key = false;
-                        }
-                        self.path.push(Segment::Key(value));
-                        self.positions.entry(self.path.clone()).or_insert(mark);
-                    } else {
-                        self.value_end();
-                    }
-                }
-                Event::MappingStart(..) | Event::SequenceStart(..) => {
-                    let is_map = matches!(ev, Event::MappingStart(..));
-                    if self.value_start(mark) {
-                        // A complex key: not used by reports; treat as opaque.
-                        if let Some(Frame::Map { expecting_key }) = self.stack.last_mut() {
-                            *expecting_key = false;
-                        }
-                        self.path.push(Segment::Key(String::new()));
-                    }
-                    self.stack.push(if is_map {
-                        Frame::Map {
-                            expecting_key: true,
-                        }
-                    } else {
-                        Frame::Seq { next: 0 }
-                    });
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    self.stack.pop();
-                    self.value_end();
-                }
-                Event::Alias(_) => {
-                    self.value_start(mark);
-                    self.value_end();
-                }
-                _ => {}
+            if !path.pop() {
+                return None;
             }
         }
     }
 
-    let mut rec = Recorder::default();
-    let mut parser = Parser::new_from_str(text);
-    parser.load(&mut rec, false).ok()?;
-    let mark = rec.positions.get(&path.0)?;
-    Some((mark.line(), mark.col() + 1))
+    /// The byte range of the key that names the value at `path`, else of the value.
+    pub fn locate_key(&self, path: &KeyPath) -> Option<Span> {
+        self.keys
+            .get(&path.to_string())
+            .cloned()
+            .or_else(|| self.locate(path))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn src(text: &str, format: Format) -> SourceText {
-        SourceText {
-            name: "t".into(),
-            dir: None,
-            text: text.into(),
-            format,
-        }
-    }
 
     #[test]
     fn key_paths_round_trip() {
@@ -270,56 +128,5 @@ mod tests {
             KeyPath::parse("overview.items[1].paragraphs[0]").to_string(),
             "overview.items[1].paragraphs[0]"
         );
-    }
-
-    #[test]
-    fn locates_in_toml() {
-        let s = src("a = 1\n[requests]\ngranted = [0, 5, 0]\n[[overview.items]]\ntitle = \"x\"\n[[overview.items]]\ntitle = \"y\"\n", Format::Toml);
-        assert_eq!(
-            locate(&s, &KeyPath::parse("requests.granted")),
-            Some((3, 1))
-        );
-        assert_eq!(
-            locate(&s, &KeyPath::parse("requests.granted[1]")),
-            Some((3, 15))
-        );
-        assert_eq!(
-            locate(&s, &KeyPath::parse("overview.items[1].title")),
-            Some((7, 1))
-        );
-        assert_eq!(locate(&s, &KeyPath::parse("nothing")), None);
-    }
-
-    #[test]
-    fn locates_in_json() {
-        let s = src(
-            "{\n  \"requests\": {\n    \"granted\": [0, 5]\n  }\n}",
-            Format::Json,
-        );
-        assert_eq!(
-            locate(&s, &KeyPath::parse("requests.granted")),
-            Some((3, 5))
-        );
-        assert_eq!(
-            locate(&s, &KeyPath::parse("requests.granted[1]")),
-            Some((3, 20))
-        );
-    }
-
-    #[test]
-    fn locates_in_yaml() {
-        let s = src(
-            "agency: x\nrequests:\n  granted: [0, 5]\n  new:\n    - 1\n    - 2\n",
-            Format::Yaml,
-        );
-        assert_eq!(
-            locate(&s, &KeyPath::parse("requests.granted")),
-            Some((3, 3))
-        );
-        assert_eq!(
-            locate(&s, &KeyPath::parse("requests.granted[1]")),
-            Some((3, 16))
-        );
-        assert_eq!(locate(&s, &KeyPath::parse("requests.new[1]")), Some((6, 7)));
     }
 }

@@ -1,48 +1,56 @@
-//! The report data model (`../shared/spec/data-model.md`, version 1) and its loading.
+//! The report data model (version 1; `docs/data-format.md`) and its loading.
 //!
-//! Key names are a public interface: they are the serde names below and must stay stable.
+//! Key names are a public interface: they are the serialized names below and
+//! the keys of [`labels`], and must stay stable.
 
+pub mod labels;
 mod load;
 mod locate;
+pub mod prose;
+mod read;
+pub mod refs;
 mod skeleton;
 pub mod tables;
+pub mod tree;
 pub mod values;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 
+pub use labels::{AppealKind, OutcomeGroup, RequestRow};
 pub use load::{
-    load_bytes, load_path, load_str, DataErrorKind, Format, LoadError, Loaded, SourceText,
+    display_name, load_bytes, load_node, load_path, load_str, Format, LoadError, Loaded, SourceText,
 };
-pub use locate::{locate, KeyPath, Segment};
+pub use locate::{KeyPath, Segment, SpanIndex};
+pub use read::{CellPlace, Problem, ProblemKind};
 pub use skeleton::skeleton;
 pub use tables::{
-    Active2021, ActiveTable, AppealGroup, AppealKind, AppealsTable, ApplicantRow, DocumentCounts,
-    OutcomeGroup, RequestRow, RequestsTable, APPEAL_COLUMNS, APPLICANT_COLUMNS,
+    ActiveTable, ActiveValue, AppealGroup, AppealsTable, ApplicantRow, RequestsTable,
 };
+pub use tree::Span;
 pub use values::{Amount, Count, Edition, ReportDate, Year, MAX_COUNT};
 
 /// One annual report (政府信息公开工作年度报告).
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
-    /// "2021" or "2019"; when left out, year ≥ 2021 → 2021, else 2019.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// 格式版本: "2021" or "2019"; when the data leaves it out, the tables' shape
+    /// decides, else the year (≥ 2021 → 2021).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edition: Option<Edition>,
-    /// The reporting agency: title, signature, PDF author.
+    /// 机关名称: the reporting agency (title, signature, PDF author).
     pub agency: String,
-    /// The report year (statistics period).
+    /// 报告年度: the report year (statistics period).
     pub year: Year,
-    /// The title; by default "{agency}{year}年政府信息公开工作年度报告".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// 标题; by default "{agency}{year}年政府信息公开工作年度报告".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// 成文日期, printed with the signature at the end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<ReportDate>,
     /// Paragraphs between the title and 一、总体情况.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub preamble: Vec<String>,
-    /// A seal image (PNG or SVG), relative to the data file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// 印章: a seal image (PNG or SVG), relative to the data file.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seal: Option<String>,
     /// 一、总体情况
     pub overview: Section,
@@ -57,15 +65,14 @@ pub struct Report {
     /// 六、其他需要报告的事项
     pub other: Section,
     /// Font families by role, overriding the defaults.
-    #[serde(default, skip_serializing_if = "FontRoles::is_empty")]
+    #[serde(skip_serializing_if = "FontRoles::is_empty")]
     pub fonts: FontRoles,
 }
 
 impl Report {
-    /// The edition in force: the one given, else the one the year implies.
+    /// The edition in force: the one the tables were read in.
     pub fn edition(&self) -> Edition {
-        self.edition
-            .unwrap_or_else(|| Edition::for_year(self.year.0))
+        self.active.edition
     }
 
     /// The report title, given or default.
@@ -74,10 +81,10 @@ impl Report {
     }
 
     pub fn default_title(&self) -> String {
-        format!("{}{}年政府信息公开工作年度报告", self.agency, self.year.0)
+        format!("{}{}{}", self.agency, self.year.0, labels::TITLE_SUFFIX)
     }
 
-    /// The six parts' prose sections in order (二–四 carry only paragraphs).
+    /// The prose parts (一、五、六) by key.
     pub fn sections(&self) -> [(&'static str, &Section); 3] {
         [
             ("overview", &self.overview),
@@ -87,87 +94,83 @@ impl Report {
     }
 }
 
-impl<'de> Deserialize<'de> for ActiveTable {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Active2021::deserialize(deserializer).map(ActiveTable::E2021)
-    }
-}
-
 /// A prose part: paragraphs, then numbered items （一）（二）….
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Section {
     /// Paragraphs before the first item.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub paragraphs: Vec<String>,
     /// Items, numbered （一）（二）… (level 2), 1. 2. … (level 3), （1）（2）… (level 4).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<Item>,
 }
 
 /// A numbered item of a prose part.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Item {
     /// The item's title, e.g. "主动公开工作。" (the number is added automatically).
     pub title: String,
     /// When true, the first paragraph continues on the title's line.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub run_in: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub paragraphs: Vec<String>,
     /// Sub-items, numbered one level down.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<Item>,
 }
 
 /// Font families by role (`[fonts]`), each an ordered fallback chain.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FontRoles {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub heading1: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub heading2: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<Vec<String>>,
 }
 
 impl FontRoles {
+    /// The role keys of `[fonts]`.
+    pub const KEYS: [&'static str; 6] = [
+        "title",
+        "body",
+        "heading1",
+        "heading2",
+        "table",
+        "page_number",
+    ];
+
     pub fn is_empty(&self) -> bool {
         *self == FontRoles::default()
     }
-}
 
-/// "unknown key `x`" with a suggestion when a known key is close.
-pub(crate) fn unknown_key_message<'a>(
-    key: &str,
-    known: impl IntoIterator<Item = &'a str>,
-) -> String {
-    let known: Vec<&str> = known.into_iter().collect();
-    let best = known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(key, k), *k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match best {
-        Some((_, k)) => format!("unknown key `{key}`; did you mean `{k}`?"),
-        None => format!(
-            "unknown key `{key}`; the keys allowed here are {}",
-            quote_list(&known)
-        ),
+    pub fn slot_mut(&mut self, key: &str) -> Option<&mut Option<Vec<String>>> {
+        Some(match key {
+            "title" => &mut self.title,
+            "body" => &mut self.body,
+            "heading1" => &mut self.heading1,
+            "heading2" => &mut self.heading2,
+            "table" => &mut self.table,
+            "page_number" => &mut self.page_number,
+            _ => return None,
+        })
     }
 }
 
-fn quote_list(keys: &[&str]) -> String {
-    keys.iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The known word closest to `word`, if it is close.
+pub(crate) fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(word, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
 }

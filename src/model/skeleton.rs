@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::tables::{AppealKind, RequestRow};
+use super::labels::{self, ActiveKind, AppealKind, RequestRow};
 use super::Edition;
 
 /// A TOML string literal.
@@ -84,34 +84,37 @@ pub fn skeleton(agency: &str, year: u16, edition: Edition) -> String {
     let _ = writeln!(w);
     let _ = writeln!(w, "# 二、主动公开政府信息情况（表二）");
     let _ = writeln!(w, "[active]");
-    let _ = writeln!(
-        w,
-        "# 第二十条第（一）项: 本年制发件数 · 本年废止件数 · 现行有效件数"
-    );
-    let _ = writeln!(
-        w,
-        "rules = {{ issued = 0, repealed = 0, in_force = 0 }}  # 规章"
-    );
-    let _ = writeln!(
-        w,
-        "normative_documents = {{ issued = 0, repealed = 0, in_force = 0 }}  # 行政规范性文件"
-    );
-    let _ = writeln!(
-        w,
-        "licensing = 0  # 第二十条第（五）项 行政许可 · 本年处理决定数量"
-    );
-    let _ = writeln!(
-        w,
-        "penalties = 0  # 第二十条第（六）项 行政处罚 · 本年处理决定数量"
-    );
-    let _ = writeln!(
-        w,
-        "coercive_measures = 0  # 第二十条第（六）项 行政强制 · 本年处理决定数量"
-    );
-    let _ = writeln!(
-        w,
-        "fees = 0  # 第二十条第（八）项 行政事业性收费 · 本年收费金额（单位：万元），可有小数"
-    );
+    for block in labels::active_blocks(edition) {
+        let header: Vec<&str> = block.columns.iter().map(|c| c.label).collect();
+        let _ = writeln!(w, "# {}: {}", block.caption, header.join(" · "));
+        for row in block.rows {
+            if block.scalar() {
+                let note = match block.columns[0].kind {
+                    ActiveKind::Amount => "，可有小数",
+                    _ => "",
+                };
+                let _ = writeln!(w, "{} = 0  # {}{note}", row.key, row.label);
+            } else {
+                let cells: Vec<String> = block
+                    .columns
+                    .iter()
+                    .map(|c| format!("{} = 0", c.key))
+                    .collect();
+                let note = if block.columns.iter().any(|c| c.kind == ActiveKind::Change) {
+                    "（本年增/减：减少写负数）"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    w,
+                    "{} = {{ {} }}  # {}{note}",
+                    row.key,
+                    cells.join(", "),
+                    row.label
+                );
+            }
+        }
+    }
     let _ = writeln!(w);
     let _ = writeln!(w, "# 三、收到和处理政府信息公开申请情况（表三）");
     let _ = writeln!(w, "# Each row: [自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他]; 总计 is computed.");
@@ -173,10 +176,21 @@ mod tests {
     fn the_skeleton_loads_with_every_row() {
         let text = skeleton("某某县人民政府办公室", 2024, Edition::E2021);
         let loaded = crate::model::load_str("s.toml", &text, crate::model::Format::Toml).unwrap();
+        assert_eq!(loaded.problems, vec![]);
         assert_eq!(loaded.report.agency, "某某县人民政府办公室");
         // 24 rows of data; the 25th printed row, （七）总计, is computed.
         assert_eq!(loaded.report.requests.rows.len(), 24);
         assert!(text.contains("# （三）不予公开 1.属于国家秘密"));
         assert!(text.contains("# 行政诉讼 · 复议后起诉"));
+    }
+
+    #[test]
+    fn the_2019_skeleton_loads_in_the_2019_edition() {
+        let text = skeleton("某某县人民政府办公室", 2020, Edition::E2019);
+        let loaded = crate::model::load_str("s.toml", &text, crate::model::Format::Toml).unwrap();
+        assert_eq!(loaded.problems, vec![]);
+        assert_eq!(loaded.report.edition(), Edition::E2019);
+        assert_eq!(loaded.report.requests.rows.len(), 22);
+        assert!(text.contains("procurement = { projects = 0, amount = 0 }  # 政府集中采购"));
     }
 }

@@ -6,10 +6,7 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
-use serde::{Deserialize, Serialize};
-
-use super::load::{MARK_BAD_NUMBER, MARK_BLANK};
+use serde::Serialize;
 
 /// The largest count a report may state (10^9).
 pub const MAX_COUNT: u64 = 1_000_000_000;
@@ -28,91 +25,6 @@ impl Count {
 impl fmt::Display for Count {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
-    }
-}
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct CountVisitor;
-
-        impl<'de> Visitor<'de> for CountVisitor {
-            type Value = Count;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                write!(f, "a whole number from 0 to {MAX_COUNT}")
-            }
-
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-                if v > MAX_COUNT {
-                    return Err(E::custom(format_args!(
-                        "{MARK_BAD_NUMBER}the count {v} is larger than the largest allowed count, {MAX_COUNT}"
-                    )));
-                }
-                Ok(Count(v))
-            }
-
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-                if v < 0 {
-                    return Err(E::custom(format_args!(
-                        "{MARK_BAD_NUMBER}a count cannot be negative, found {v}; write 0 where there is nothing"
-                    )));
-                }
-                self.visit_u64(v as u64)
-            }
-
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Count, E> {
-                self.visit_u64(u64::try_from(v).unwrap_or(u64::MAX))
-            }
-
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Count, E> {
-                if v < 0 {
-                    return self.visit_i64(-1);
-                }
-                self.visit_u128(v as u128)
-            }
-
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
-                if !v.is_finite() {
-                    return Err(E::custom(format_args!(
-                        "{MARK_BAD_NUMBER}a count must be a whole number, found {v}"
-                    )));
-                }
-                if v.fract() != 0.0 {
-                    return Err(E::custom(format_args!(
-                        "{MARK_BAD_NUMBER}a count must be a whole number, found the fraction {v}"
-                    )));
-                }
-                if v < 0.0 {
-                    return Err(E::custom(format_args!(
-                        "{MARK_BAD_NUMBER}a count cannot be negative, found {v}; write 0 where there is nothing"
-                    )));
-                }
-                if v > MAX_COUNT as f64 {
-                    return Err(E::custom(format_args!(
-                        "{MARK_BAD_NUMBER}the count {v} is larger than the largest allowed count, {MAX_COUNT}"
-                    )));
-                }
-                Ok(Count(v as u64))
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
-                Err(E::custom(format_args!(
-                    "{MARK_BAD_NUMBER}a count must be written as a number, not as the text \"{v}\""
-                )))
-            }
-
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Count, E> {
-                Err(E::custom(format_args!(
-                    "a count must be a number, found the boolean {v}"
-                )))
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
-                Err(E::custom(format_args!("{MARK_BLANK}a count must be a number, found an empty value (blank is not zero: write 0)")))
-            }
-        }
-
-        deserializer.deserialize_any(CountVisitor)
     }
 }
 
@@ -159,60 +71,6 @@ impl Amount {
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct AmountVisitor;
-
-        impl<'de> Visitor<'de> for AmountVisitor {
-            type Value = Amount;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an amount in 万元 such as 0, 12 or 7730.28")
-            }
-
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
-                Amount::parse(&v.to_string())
-                    .ok_or_else(|| E::custom(format_args!("the amount {v} is too large")))
-            }
-
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
-                if v < 0 {
-                    return Err(E::custom(format_args!(
-                        "{MARK_BAD_NUMBER}an amount cannot be negative, found {v}"
-                    )));
-                }
-                self.visit_u64(v as u64)
-            }
-
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
-                if !v.is_finite() || v < 0.0 {
-                    return Err(E::custom(format_args!(
-                        "an amount must be a number of 万元 ≥ 0, found {v}"
-                    )));
-                }
-                // Rust prints the shortest text that reads back as the same
-                // number, which is what the author wrote (less trailing zeros).
-                Amount::parse(&format!("{v}"))
-                    .ok_or_else(|| E::custom(format_args!("the amount {v} is too large")))
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
-                Amount::parse(v).ok_or_else(|| {
-                    E::custom(format_args!(
-                        "\"{v}\" is not an amount: write digits with an optional decimal point, such as 7730.28"
-                    ))
-                })
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<Amount, E> {
-                Err(E::custom(format_args!("{MARK_BLANK}an amount must be a number, found an empty value (blank is not zero: write 0)")))
-            }
-        }
-
-        deserializer.deserialize_any(AmountVisitor)
     }
 }
 
@@ -271,40 +129,6 @@ impl Serialize for ReportDate {
     }
 }
 
-impl<'de> Deserialize<'de> for ReportDate {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DateVisitor;
-
-        impl<'de> Visitor<'de> for DateVisitor {
-            type Value = ReportDate;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a date written as YYYY-MM-DD, such as \"2024-01-20\"")
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ReportDate, E> {
-                ReportDate::parse(v).ok_or_else(|| {
-                    E::custom(format_args!(
-                        "\"{v}\" is not a date: write it as YYYY-MM-DD, such as \"2024-01-20\""
-                    ))
-                })
-            }
-
-            // TOML's native dates (`date = 2024-01-20`) arrive as a one-entry map.
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ReportDate, A::Error> {
-                let mut text: Option<String> = None;
-                while let Some((_, v)) = map.next_entry::<String, toml::value::Datetime>()? {
-                    text = Some(v.to_string());
-                }
-                let text = text.ok_or_else(|| de::Error::custom("expected a date"))?;
-                self.visit_str(&text)
-            }
-        }
-
-        deserializer.deserialize_any(DateVisitor)
-    }
-}
-
 /// The edition of the national format (国办公开办函〔2019〕60号 or 〔2021〕30号).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Edition {
@@ -333,6 +157,23 @@ impl Edition {
         }
     }
 
+    /// Reads "2021" or "2019".
+    pub fn parse(text: &str) -> Option<Edition> {
+        match text.trim() {
+            "2021" => Some(Edition::E2021),
+            "2019" => Some(Edition::E2019),
+            _ => None,
+        }
+    }
+
+    /// The other edition.
+    pub fn other(self) -> Edition {
+        match self {
+            Edition::E2019 => Edition::E2021,
+            Edition::E2021 => Edition::E2019,
+        }
+    }
+
     /// The notice that defines the edition.
     pub fn notice(self) -> &'static str {
         match self {
@@ -348,90 +189,13 @@ impl fmt::Display for Edition {
     }
 }
 
-impl<'de> Deserialize<'de> for Edition {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EditionVisitor;
-
-        impl<'de> Visitor<'de> for EditionVisitor {
-            type Value = Edition;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("\"2021\" or \"2019\"")
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Edition, E> {
-                match v.trim() {
-                    "2021" => Ok(Edition::E2021),
-                    "2019" => Ok(Edition::E2019),
-                    _ => Err(E::custom(format_args!(
-                        "unknown edition \"{v}\": the national format has the editions \"2021\" and \"2019\""
-                    ))),
-                }
-            }
-
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Edition, E> {
-                self.visit_str(&v.to_string())
-            }
-
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Edition, E> {
-                self.visit_str(&v.to_string())
-            }
-        }
-
-        deserializer.deserialize_any(EditionVisitor)
-    }
-}
+/// The report years nianbao accepts (disclosure reports began in 2008).
+pub const YEARS: std::ops::RangeInclusive<u16> = 2008..=2200;
 
 /// A report year (the statistics period).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Year(pub u16);
-
-impl<'de> Deserialize<'de> for Year {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct YearVisitor;
-
-        impl<'de> Visitor<'de> for YearVisitor {
-            type Value = Year;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a report year such as 2023")
-            }
-
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Year, E> {
-                if (2008..=2200).contains(&v) {
-                    Ok(Year(v as u16))
-                } else {
-                    Err(E::custom(format_args!(
-                        "{v} is not a plausible report year (disclosure reports began in 2008)"
-                    )))
-                }
-            }
-
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Year, E> {
-                self.visit_u64(v.max(0) as u64)
-            }
-
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Year, E> {
-                if v.fract() == 0.0 && v >= 0.0 {
-                    self.visit_u64(v as u64)
-                } else {
-                    Err(E::custom(format_args!(
-                        "a year must be a whole number, found {v}"
-                    )))
-                }
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Year, E> {
-                Err(E::custom(format_args!(
-                    "a year must be written as a number, not as the text \"{v}\""
-                )))
-            }
-        }
-
-        deserializer.deserialize_any(YearVisitor)
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -456,19 +220,5 @@ mod tests {
         assert!(Amount::parse("-1").is_none());
         assert!(Amount::parse("1e5").is_none());
         assert!(Amount::parse("1.").is_none());
-    }
-
-    #[test]
-    fn counts_reject_bad_numbers() {
-        let c: Result<Count, _> = serde_json::from_str("-1");
-        assert!(c.unwrap_err().to_string().contains("negative"));
-        let c: Result<Count, _> = serde_json::from_str("1.5");
-        assert!(c.unwrap_err().to_string().contains("fraction"));
-        let c: Result<Count, _> = serde_json::from_str("1000000001");
-        assert!(c.unwrap_err().to_string().contains("larger"));
-        let c: Result<Count, _> = serde_json::from_str("\"3\"");
-        assert!(c.unwrap_err().to_string().contains("text"));
-        let c: Count = serde_json::from_str("3.0").unwrap();
-        assert_eq!(c, Count(3));
     }
 }

@@ -1,8 +1,8 @@
 //! Writes the Typst source of a report: minijinja templates fed with a view of
 //! the report in which every value prints as a Typst literal.
 
+pub mod archive;
 mod literal;
-pub mod refs;
 mod view;
 
 use std::borrow::Cow;
@@ -12,7 +12,6 @@ use std::sync::{Arc, OnceLock};
 use minijinja::{Environment, ErrorKind, Value};
 
 pub use literal::typst_string;
-pub use refs::RefError;
 pub use view::{ReportView, TextRun};
 
 /// The template that writes the main Typst file.

@@ -1,26 +1,23 @@
 //! The view of a report that the templates see: every label, number and
-//! paragraph in printed order, totals computed, numbering applied.
+//! paragraph in printed order, totals computed, numbering applied, references
+//! expanded.
+//!
+//! Every text the view holds is made by [`Printed::text`], which also records
+//! it (with its place and font role) for the font-coverage check: a label added
+//! to the view cannot escape the check. Labels come from the one label table
+//! ([`crate::model::labels`]); prose comes from the one walk ([`prose::walk`]).
 
 use serde::Serialize;
 
-use crate::model::{
-    ActiveTable, AppealKind, Report, RequestRow, Section, APPEAL_COLUMNS, APPLICANT_COLUMNS,
+use crate::model::labels::{
+    self, AppealKind, RequestRow, APPEAL_COLUMNS, APPLICANT_COLUMNS, APPLICANT_HEADER,
+    LEGAL_PERSONS_HEADER, LITIGATION_HEADER, OUTCOME_LABEL, PART_HEADINGS, REQUESTS_NOTE,
+    REQUESTS_TOTAL_ROW, TOTAL_COLUMN,
 };
-use crate::typeset::Role;
-
-/// The six part headings (both editions).
-pub const PART_HEADINGS: [&str; 6] = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-];
-
-/// The note printed in Table 3's top-left header block.
-pub const REQUESTS_NOTE: &str =
-    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+use crate::model::prose::{self, ProseEvent, ProsePart};
+use crate::model::refs::{self, RefError};
+use crate::model::{ActiveValue, Report};
+use crate::typeset::{Role, SealImage};
 
 /// A piece of text as printed, with its place in the report and its font role
 /// (for the coverage check and for messages).
@@ -32,13 +29,34 @@ pub struct TextRun {
     pub text: String,
 }
 
+/// Records every printed text as it is made.
+#[derive(Default)]
+struct Printed(Vec<TextRun>);
+
+impl Printed {
+    /// The text, recorded as printed at `place` in `role`.
+    fn text(&mut self, place: impl Into<String>, role: Role, text: &str) -> String {
+        self.0.push(TextRun {
+            place: place.into(),
+            role,
+            text: text.to_string(),
+        });
+        text.to_string()
+    }
+
+    /// A label of a table.
+    fn label(&mut self, table: &str, text: &str) -> String {
+        self.text(format!("{table}: {text}"), Role::Table, text)
+    }
+}
+
 #[derive(Serialize)]
 pub struct ReportView {
     pub version: &'static str,
     pub meta: Meta,
     pub title_lines: Vec<String>,
     pub preamble: Vec<String>,
-    pub headings: [&'static str; 6],
+    pub headings: Vec<String>,
     pub overview: SectionView,
     pub active: ActiveView,
     pub requests: RequestsView,
@@ -46,6 +64,8 @@ pub struct ReportView {
     pub problems: SectionView,
     pub other: SectionView,
     pub signature: Option<SignatureView>,
+    /// Files attached to the PDF (an archival copy's data and seal).
+    pub attachments: Vec<super::archive::Attachment>,
     #[serde(skip)]
     pub runs: Vec<TextRun>,
 }
@@ -58,7 +78,7 @@ pub struct Meta {
     pub description: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 pub struct SectionView {
     pub paragraphs: Vec<String>,
     pub items: Vec<ItemView>,
@@ -77,14 +97,14 @@ pub struct ItemView {
 #[derive(Serialize)]
 pub struct ActiveView {
     pub paragraphs: Vec<String>,
-    pub blocks: Vec<ActiveBlock>,
+    pub blocks: Vec<ActiveBlockView>,
 }
 
 #[derive(Serialize)]
-pub struct ActiveBlock {
+pub struct ActiveBlockView {
     pub caption: String,
     pub header: Vec<HeaderCell>,
-    pub rows: Vec<ActiveRow>,
+    pub rows: Vec<ActiveRowView>,
 }
 
 #[derive(Serialize)]
@@ -94,34 +114,36 @@ pub struct HeaderCell {
 }
 
 #[derive(Serialize)]
-pub struct ActiveRow {
+pub struct ActiveRowView {
     pub label: String,
-    /// Numbers, or amounts as text (fees keep their exact digits).
+    /// Numbers, or amounts as text (amounts keep their exact digits).
     pub values: Vec<serde_json::Value>,
+    /// How many of the three value columns each value spans.
+    pub spans: Vec<u8>,
 }
 
 #[derive(Serialize)]
 pub struct RequestsView {
     pub paragraphs: Vec<String>,
-    pub note: &'static str,
-    pub applicant: &'static str,
-    pub legal_persons: &'static str,
-    pub columns: [&'static str; 6],
-    pub total: &'static str,
-    pub outcome_label: &'static str,
+    pub note: String,
+    pub applicant: String,
+    pub legal_persons: String,
+    pub columns: Vec<String>,
+    pub total: String,
+    pub outcome_label: String,
     pub outcome_rows: usize,
     pub rows: Vec<RequestRowView>,
 }
 
 #[derive(Serialize)]
 pub struct RequestRowView {
-    /// "top" (一、二、四), "outcome" (（一）（二）（七）) or "grouped" (（三）–（六） items).
+    /// "top" (一、二、四), "outcome" (（一）（二）（七）, 2019 （六）) or "grouped" (（三）–（六） items).
     pub kind: &'static str,
     pub label: String,
     #[serde(rename = "outcome-first", skip_serializing_if = "std::ops::Not::not")]
     pub outcome_first: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<&'static str>,
+    pub group: Option<String>,
     #[serde(rename = "group-first", skip_serializing_if = "Option::is_none")]
     pub group_first: Option<bool>,
     #[serde(rename = "group-rows", skip_serializing_if = "Option::is_none")]
@@ -132,12 +154,12 @@ pub struct RequestRowView {
 #[derive(Serialize)]
 pub struct AppealsView {
     pub paragraphs: Vec<String>,
-    pub review: &'static str,
-    pub litigation: &'static str,
-    pub direct: &'static str,
-    pub after_review: &'static str,
-    pub results: [&'static str; 4],
-    pub total: &'static str,
+    pub review: String,
+    pub litigation: String,
+    pub direct: String,
+    pub after_review: String,
+    pub results: Vec<String>,
+    pub total: String,
     pub values: Vec<u64>,
 }
 
@@ -146,42 +168,6 @@ pub struct SignatureView {
     pub agency: String,
     pub date: String,
     pub seal: Option<String>,
-}
-
-/// The number of an item at a level: （一） for level 2, 1. for level 3, （1） for level 4.
-pub fn item_number(level: u8, index: usize) -> String {
-    let n = index + 1;
-    match level {
-        2 => format!("（{}）", chinese_numeral(n)),
-        3 => format!("{n}."),
-        _ => format!("（{n}）"),
-    }
-}
-
-/// 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (up to 99).
-pub fn chinese_numeral(n: usize) -> String {
-    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        0..=9 => DIGITS[n].to_string(),
-        10..=19 => format!(
-            "十{}",
-            if n.is_multiple_of(10) {
-                ""
-            } else {
-                DIGITS[n % 10]
-            }
-        ),
-        20..=99 => format!(
-            "{}十{}",
-            DIGITS[n / 10],
-            if n.is_multiple_of(10) {
-                ""
-            } else {
-                DIGITS[n % 10]
-            }
-        ),
-        _ => n.to_string(),
-    }
 }
 
 /// Breaks a title into lines at sensible points: the agency on one line, the rest below.
@@ -195,311 +181,280 @@ pub fn title_lines(report: &Report) -> Vec<String> {
     }
 }
 
-struct Runs(Vec<TextRun>);
-
-impl Runs {
-    fn push(&mut self, place: impl Into<String>, role: Role, text: &str) {
-        self.0.push(TextRun {
-            place: place.into(),
-            role,
-            text: text.to_string(),
-        });
-    }
+/// The prose of the six parts, built from the one walk over the report's prose.
+#[derive(Default)]
+struct Prose {
+    preamble: Vec<String>,
+    parts: [SectionView; 6],
 }
 
-fn section_view(key: &str, section: &Section, runs: &mut Runs) -> SectionView {
-    for (i, p) in section.paragraphs.iter().enumerate() {
-        runs.push(format!("{key}.paragraphs[{i}]"), Role::Body, p);
-    }
-    SectionView {
-        paragraphs: section.paragraphs.clone(),
-        items: items_view(key, &section.items, 2, runs),
-    }
-}
-
-fn items_view(
-    key: &str,
-    items: &[crate::model::Item],
-    level: u8,
-    runs: &mut Runs,
-) -> Vec<ItemView> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let key = format!("{key}.items[{i}]");
-            let title_role = if level == 2 {
-                Role::Heading2
-            } else {
-                Role::Body
-            };
-            let number = item_number(level, i);
-            runs.push(
-                format!("{key}.title"),
-                title_role,
-                &format!("{number}{}", item.title),
-            );
-            for (j, p) in item.paragraphs.iter().enumerate() {
-                runs.push(format!("{key}.paragraphs[{j}]"), Role::Body, p);
+fn prose_view(report: &Report, printed: &mut Printed) -> Result<Prose, RefError> {
+    let mut out = Prose::default();
+    // The items being filled, innermost last, with the part they belong to.
+    let mut open: Vec<(usize, ItemView)> = Vec::new();
+    let mut error = None;
+    prose::walk(report, &mut |part, event| {
+        if error.is_some() {
+            return;
+        }
+        let index = match part {
+            ProsePart::Preamble => None,
+            ProsePart::Part(i) => Some(i),
+        };
+        match event {
+            ProseEvent::Paragraph { path, text } => {
+                let text = match refs::expand(text, report, &path) {
+                    Ok(t) => printed.text(path, Role::Body, &t),
+                    Err(e) => {
+                        error = Some(e);
+                        return;
+                    }
+                };
+                match (open.last_mut(), index) {
+                    (Some((_, item)), _) => item.paragraphs.push(text),
+                    (None, Some(i)) => out.parts[i].paragraphs.push(text),
+                    (None, None) => out.preamble.push(text),
+                }
             }
-            ItemView {
+            ProseEvent::ItemStart {
+                path,
                 level,
                 number,
-                title: item.title.clone(),
-                run_in: item.run_in,
-                paragraphs: item.paragraphs.clone(),
-                items: items_view(&key, &item.items, (level + 1).min(4), runs),
+                title,
+                run_in,
+            } => {
+                let place = format!("{path}.title");
+                let title = match refs::expand(title, report, &place) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        error = Some(e);
+                        return;
+                    }
+                };
+                let role = if level == 2 {
+                    Role::Heading2
+                } else {
+                    Role::Body
+                };
+                printed.text(place, role, &format!("{number}{title}"));
+                open.push((
+                    index.unwrap_or(0),
+                    ItemView {
+                        level,
+                        number,
+                        title,
+                        run_in,
+                        paragraphs: Vec::new(),
+                        items: Vec::new(),
+                    },
+                ));
+            }
+            ProseEvent::ItemEnd => {
+                if let Some((i, item)) = open.pop() {
+                    match open.last_mut() {
+                        Some((_, parent)) => parent.items.push(item),
+                        None => out.parts[i].items.push(item),
+                    }
+                }
+            }
+        }
+    });
+    match error {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// How many of Table 2's three value columns each of `n` values spans: the
+/// last value takes what the others leave (2019 （八）: 上一年项目数量 · 本年增/减 ×2).
+fn value_spans(n: usize) -> Vec<u8> {
+    let n = n.clamp(1, 3);
+    let mut spans = vec![1u8; n];
+    spans[n - 1] = (3 - (n - 1)) as u8;
+    spans
+}
+
+fn active_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>) -> ActiveView {
+    let table = "Table 2";
+    let active = &report.active;
+    let blocks = labels::active_blocks(report.edition())
+        .iter()
+        .map(|block| {
+            let spans = value_spans(block.columns.len());
+            let mut header = vec![HeaderCell {
+                text: printed.label(table, labels::ACTIVE_CONTENT_HEADER),
+                span: 1,
+            }];
+            header.extend(
+                block
+                    .columns
+                    .iter()
+                    .zip(&spans)
+                    .map(|(c, span)| HeaderCell {
+                        text: printed.label(table, c.label),
+                        span: *span,
+                    }),
+            );
+            ActiveBlockView {
+                caption: printed.label(table, block.caption),
+                header,
+                rows: block
+                    .rows
+                    .iter()
+                    .map(|row| ActiveRowView {
+                        label: printed.label(table, row.label),
+                        values: active
+                            .rows
+                            .get(row.key)
+                            .map(|values| {
+                                values
+                                    .iter()
+                                    .map(|v| match v {
+                                        ActiveValue::Count(c) => c.0.into(),
+                                        ActiveValue::Change(c) => (*c).into(),
+                                        ActiveValue::Amount(a) => a.as_str().into(),
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        spans: spans.clone(),
+                    })
+                    .collect(),
             }
         })
-        .collect()
+        .collect();
+    ActiveView { paragraphs, blocks }
+}
+
+fn requests_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>) -> RequestsView {
+    let table = "Table 3";
+    let edition = report.edition();
+    let requests = &report.requests;
+    let mut rows = Vec::new();
+    let mut outcome_rows = 0;
+    let mut last_group = None;
+    for row in RequestRow::rows_of(edition) {
+        let values = requests.row(row).with_total();
+        if row == RequestRow::CarriedForward {
+            rows.push(RequestRowView {
+                kind: "outcome",
+                label: printed.label(table, REQUESTS_TOTAL_ROW),
+                outcome_first: false,
+                group: None,
+                group_first: None,
+                group_rows: None,
+                values: requests.computed_total(edition),
+            });
+            outcome_rows += 1;
+        }
+        if !row.is_outcome() {
+            rows.push(RequestRowView {
+                kind: "top",
+                label: printed.label(table, row.label()),
+                outcome_first: false,
+                group: None,
+                group_first: None,
+                group_rows: None,
+                values,
+            });
+            continue;
+        }
+        let view = match row.group() {
+            Some(group) => {
+                let first = last_group != Some(group);
+                last_group = Some(group);
+                if first {
+                    printed.label(table, group.label());
+                }
+                RequestRowView {
+                    kind: "grouped",
+                    label: printed.label(table, row.label()),
+                    outcome_first: outcome_rows == 0,
+                    group: Some(group.label().to_string()),
+                    group_first: Some(first),
+                    group_rows: Some(group.rows(edition).len()),
+                    values,
+                }
+            }
+            None => RequestRowView {
+                kind: "outcome",
+                label: printed.label(table, row.label()),
+                outcome_first: outcome_rows == 0,
+                group: None,
+                group_first: None,
+                group_rows: None,
+                values,
+            },
+        };
+        rows.push(view);
+        outcome_rows += 1;
+    }
+    RequestsView {
+        paragraphs,
+        note: printed.label(table, REQUESTS_NOTE),
+        applicant: printed.label(table, APPLICANT_HEADER),
+        legal_persons: printed.label(table, LEGAL_PERSONS_HEADER),
+        columns: APPLICANT_COLUMNS
+            .iter()
+            .map(|c| printed.label(table, c))
+            .collect(),
+        total: printed.label(table, TOTAL_COLUMN),
+        outcome_label: printed.label(table, OUTCOME_LABEL),
+        outcome_rows,
+        rows,
+    }
+}
+
+fn appeals_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>) -> AppealsView {
+    let table = "Table 4";
+    AppealsView {
+        paragraphs,
+        review: printed.label(table, AppealKind::Review.header()),
+        litigation: printed.label(table, LITIGATION_HEADER),
+        direct: printed.label(table, AppealKind::LitigationDirect.header()),
+        after_review: printed.label(table, AppealKind::LitigationAfterReview.header()),
+        results: APPEAL_COLUMNS
+            .iter()
+            .map(|c| printed.label(table, c))
+            .collect(),
+        total: printed.label(table, TOTAL_COLUMN),
+        values: report.appeals.printed_row(),
+    }
 }
 
 impl ReportView {
-    /// Prepares everything the templates print. `seal` is the virtual path of the
-    /// seal image in the Typst world, when there is one.
-    pub fn new(report: &Report, seal: Option<&str>) -> ReportView {
-        let edition = report.edition();
-        let mut runs = Runs(Vec::new());
+    /// Prepares everything the templates print, with the seal image when there
+    /// is one and, for an archival copy, the attachments. Fails on a `${…}`
+    /// reference that names nothing.
+    pub fn new(
+        report: &Report,
+        seal: Option<&SealImage>,
+        archive: bool,
+    ) -> Result<ReportView, RefError> {
+        let mut printed = Printed::default();
         let title = report.title();
-        let title_lines = title_lines(report);
-        for line in &title_lines {
-            runs.push("title", Role::Title, line);
-        }
-        for (i, p) in report.preamble.iter().enumerate() {
-            runs.push(format!("preamble[{i}]"), Role::Body, p);
-        }
-        for h in PART_HEADINGS {
-            runs.push("part heading", Role::Heading1, h);
-        }
-
-        let overview = section_view("overview", &report.overview, &mut runs);
-
-        // Table 2.
-        let ActiveTable::E2021(active) = &report.active;
-        for (i, p) in active.paragraphs.iter().enumerate() {
-            runs.push(format!("active.paragraphs[{i}]"), Role::Body, p);
-        }
-        let counts = |d: &crate::model::DocumentCounts| {
-            vec![d.issued.0.into(), d.repealed.0.into(), d.in_force.0.into()]
-        };
-        let header_one = |second: &str| {
-            vec![
-                HeaderCell {
-                    text: "信息内容".into(),
-                    span: 1,
-                },
-                HeaderCell {
-                    text: second.into(),
-                    span: 3,
-                },
-            ]
-        };
-        let active_view = ActiveView {
-            paragraphs: active.paragraphs.clone(),
-            blocks: vec![
-                ActiveBlock {
-                    caption: "第二十条第（一）项".into(),
-                    header: ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
-                        .iter()
-                        .map(|t| HeaderCell {
-                            text: t.to_string(),
-                            span: 1,
-                        })
-                        .collect(),
-                    rows: vec![
-                        ActiveRow {
-                            label: "规章".into(),
-                            values: counts(&active.rules),
-                        },
-                        ActiveRow {
-                            label: "行政规范性文件".into(),
-                            values: counts(&active.normative_documents),
-                        },
-                    ],
-                },
-                ActiveBlock {
-                    caption: "第二十条第（五）项".into(),
-                    header: header_one("本年处理决定数量"),
-                    rows: vec![ActiveRow {
-                        label: "行政许可".into(),
-                        values: vec![active.licensing.0.into()],
-                    }],
-                },
-                ActiveBlock {
-                    caption: "第二十条第（六）项".into(),
-                    header: header_one("本年处理决定数量"),
-                    rows: vec![
-                        ActiveRow {
-                            label: "行政处罚".into(),
-                            values: vec![active.penalties.0.into()],
-                        },
-                        ActiveRow {
-                            label: "行政强制".into(),
-                            values: vec![active.coercive_measures.0.into()],
-                        },
-                    ],
-                },
-                ActiveBlock {
-                    caption: "第二十条第（八）项".into(),
-                    header: header_one("本年收费金额（单位：万元）"),
-                    rows: vec![ActiveRow {
-                        label: "行政事业性收费".into(),
-                        values: vec![active.fees.as_str().into()],
-                    }],
-                },
-            ],
-        };
-        for b in &active_view.blocks {
-            runs.push("Table 2", Role::Table, &b.caption);
-            for h in &b.header {
-                runs.push("Table 2", Role::Table, &h.text);
-            }
-            for r in &b.rows {
-                runs.push("Table 2", Role::Table, &r.label);
-            }
-        }
-
-        // Table 3.
-        let requests = &report.requests;
-        for (i, p) in requests.paragraphs.iter().enumerate() {
-            runs.push(format!("requests.paragraphs[{i}]"), Role::Body, p);
-        }
-        let mut rows = Vec::new();
-        let mut outcome_rows = 0;
-        let mut last_group = None;
-        for row in RequestRow::rows_of(edition) {
-            let values = requests.row(row).with_total();
-            match row.group() {
-                None if matches!(
-                    row,
-                    RequestRow::New | RequestRow::CarriedOver | RequestRow::CarriedForward
-                ) =>
-                {
-                    if row == RequestRow::CarriedForward {
-                        rows.push(RequestRowView {
-                            kind: "outcome",
-                            label: "（七）总计".into(),
-                            outcome_first: false,
-                            group: None,
-                            group_first: None,
-                            group_rows: None,
-                            values: requests.computed_total(edition),
-                        });
-                        outcome_rows += 1;
-                    }
-                    rows.push(RequestRowView {
-                        kind: "top",
-                        label: row.label().into(),
-                        outcome_first: false,
-                        group: None,
-                        group_first: None,
-                        group_rows: None,
-                        values,
-                    });
-                }
-                Some(group) if row != RequestRow::Other => {
-                    let first = last_group != Some(group);
-                    last_group = Some(group);
-                    rows.push(RequestRowView {
-                        kind: "grouped",
-                        label: row.label().into(),
-                        outcome_first: outcome_rows == 0,
-                        group: Some(group.label()),
-                        group_first: Some(first),
-                        group_rows: Some(group.rows(edition).len()),
-                        values,
-                    });
-                    outcome_rows += 1;
-                }
-                _ => {
-                    rows.push(RequestRowView {
-                        kind: "outcome",
-                        label: row.label().into(),
-                        outcome_first: outcome_rows == 0,
-                        group: None,
-                        group_first: None,
-                        group_rows: None,
-                        values,
-                    });
-                    outcome_rows += 1;
-                }
-            }
-        }
-        let requests_view = RequestsView {
-            paragraphs: requests.paragraphs.clone(),
-            note: REQUESTS_NOTE,
-            applicant: "申请人情况",
-            legal_persons: "法人或其他组织",
-            columns: APPLICANT_COLUMNS,
-            total: "总计",
-            outcome_label: "三、本年度办理结果",
-            outcome_rows,
-            rows,
-        };
-        for text in [
-            REQUESTS_NOTE,
-            "申请人情况",
-            "法人或其他组织",
-            "总计",
-            "三、本年度办理结果",
-        ]
-        .into_iter()
-        .chain(APPLICANT_COLUMNS)
-        {
-            runs.push("Table 3 header", Role::Table, text);
-        }
-        for r in &requests_view.rows {
-            runs.push(format!("Table 3 row {}", r.label), Role::Table, &r.label);
-            if let (Some(g), Some(true)) = (r.group, r.group_first) {
-                runs.push("Table 3", Role::Table, g);
-            }
-        }
-
-        // Table 4.
-        let appeals = &report.appeals;
-        for (i, p) in appeals.paragraphs.iter().enumerate() {
-            runs.push(format!("appeals.paragraphs[{i}]"), Role::Body, p);
-        }
-        let appeals_view = AppealsView {
-            paragraphs: appeals.paragraphs.clone(),
-            review: AppealKind::Review.label(),
-            litigation: "行政诉讼",
-            direct: "未经复议直接起诉",
-            after_review: "复议后起诉",
-            results: APPEAL_COLUMNS,
-            total: "总计",
-            values: appeals.printed_row(),
-        };
-        for text in [
-            "行政复议",
-            "行政诉讼",
-            "未经复议直接起诉",
-            "复议后起诉",
-            "总计",
-        ]
-        .into_iter()
-        .chain(APPEAL_COLUMNS)
-        {
-            runs.push("Table 4 header", Role::Table, text);
-        }
-
-        let problems = section_view("problems", &report.problems, &mut runs);
-        let other = section_view("other", &report.other, &mut runs);
-
-        let signature = report.date.map(|date| {
-            runs.push("signature", Role::Body, &report.agency);
-            runs.push("date", Role::Body, &date.chinese());
-            SignatureView {
-                agency: report.agency.clone(),
-                date: date.chinese(),
-                seal: seal.map(str::to_string),
-            }
+        let title_lines: Vec<String> = title_lines(report)
+            .iter()
+            .map(|line| printed.text("title", Role::Title, line))
+            .collect();
+        let headings: Vec<String> = PART_HEADINGS
+            .iter()
+            .map(|h| printed.text("part heading", Role::Heading1, h))
+            .collect();
+        let Prose { preamble, parts } = prose_view(report, &mut printed)?;
+        let [overview, active, requests, appeals, problems, other] = parts;
+        let active = active_view(report, &mut printed, active.paragraphs);
+        let requests = requests_view(report, &mut printed, requests.paragraphs);
+        let appeals = appeals_view(report, &mut printed, appeals.paragraphs);
+        let signature = report.date.map(|date| SignatureView {
+            agency: printed.text("signature", Role::Body, &report.agency),
+            date: printed.text("date", Role::Body, &date.chinese()),
+            seal: seal.map(|s| s.virtual_path().to_string()),
         });
-
-        // Digits of the page numbers.
-        runs.push("page number", Role::PageNumber, "— 0123456789 —");
-
-        ReportView {
+        // The digits and dashes of the page numbers.
+        printed.text("page number", Role::PageNumber, "— 0123456789 —");
+        let edition = report.edition();
+        Ok(ReportView {
             version: env!("CARGO_PKG_VERSION"),
             meta: Meta {
                 title: title.clone(),
@@ -507,27 +462,33 @@ impl ReportView {
                 keywords: vec![
                     report.agency.clone(),
                     format!("{}年", report.year.0),
-                    "政府信息公开工作年度报告".into(),
+                    labels::TITLE_SUFFIX[3..].to_string(),
                 ],
                 description: format!(
-                    "{}{}年政府信息公开工作年度报告（{}格式）",
+                    "{}{}{}（{}格式）",
                     report.agency,
                     report.year.0,
+                    labels::TITLE_SUFFIX,
                     edition.notice()
                 ),
             },
             title_lines,
-            preamble: report.preamble.clone(),
-            headings: PART_HEADINGS,
+            preamble,
+            headings,
             overview,
-            active: active_view,
-            requests: requests_view,
-            appeals: appeals_view,
+            active,
+            requests,
+            appeals,
             problems,
             other,
             signature,
-            runs: runs.0,
-        }
+            attachments: if archive {
+                super::archive::attachments(seal)
+            } else {
+                Vec::new()
+            },
+            runs: printed.0,
+        })
     }
 }
 
@@ -536,17 +497,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chinese_numerals() {
-        let got: Vec<String> = [1, 2, 9, 10, 11, 20, 21, 99]
-            .iter()
-            .map(|n| chinese_numeral(*n))
-            .collect();
-        assert_eq!(
-            got,
-            ["一", "二", "九", "十", "十一", "二十", "二十一", "九十九"]
-        );
-        assert_eq!(item_number(2, 0), "（一）");
-        assert_eq!(item_number(3, 1), "2.");
-        assert_eq!(item_number(4, 2), "（3）");
+    fn every_label_of_the_tables_is_recorded_for_the_coverage_check() {
+        let text = include_str!("../../examples/bianlukou-2023.toml");
+        let loaded = crate::model::load_str("t.toml", text, crate::model::Format::Toml).unwrap();
+        let view = ReportView::new(&loaded.report, None, false).unwrap();
+        let recorded: Vec<&str> = view.runs.iter().map(|r| r.text.as_str()).collect();
+        for row in RequestRow::rows_of(loaded.report.edition()) {
+            assert!(recorded.contains(&row.label()), "{}", row.label());
+        }
+        for label in [
+            REQUESTS_NOTE,
+            OUTCOME_LABEL,
+            "（三）不予公开",
+            "行政强制",
+            "复议后起诉",
+        ] {
+            assert!(recorded.contains(&label), "{label}");
+        }
+        assert_eq!(value_spans(2), [1, 2]);
+        assert_eq!(value_spans(1), [3]);
     }
 }

@@ -50,6 +50,21 @@ pub struct SealImage {
 }
 
 impl SealImage {
+    /// A seal image from its bytes: PNG or SVG, or an error saying what it is not.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<SealImage, String> {
+        let svg = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            false
+        } else if std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg")) {
+            true
+        } else {
+            return Err("not a PNG or SVG image".into());
+        };
+        Ok(SealImage {
+            bytes: Bytes::new(bytes),
+            svg,
+        })
+    }
+
     /// The virtual path at which the document finds the image.
     pub fn virtual_path(&self) -> &'static str {
         if self.svg {

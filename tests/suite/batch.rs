@@ -1,13 +1,11 @@
 //! Batch publishing: parallel, failures stay local, manifest, reproducible
 //! bytes, resumable, shards.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 use predicates::prelude::*;
 
 fn nianbao() -> Command {

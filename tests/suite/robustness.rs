@@ -1,8 +1,6 @@
 //! Random bytes and randomly mutated valid reports never panic or hang the
 //! loader and the checker (proptest, bounded in cases and time).
 
-mod common;
-
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -29,7 +27,7 @@ fn load_and_check(text: String, format: Format) {
 }
 
 fn example_value() -> Value {
-    serde_json::to_value(&common::load(&common::example()).report).unwrap()
+    serde_json::to_value(&crate::common::load(&crate::common::example()).report).unwrap()
 }
 
 /// A random replacement value of any type.

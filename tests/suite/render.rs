@@ -1,9 +1,7 @@
 //! The core render: the bundled example reproduces the reference report, the
 //! PDF is well-formed with embedded subset fonts, data stays data.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use nianbao::model::Format;
 use nianbao::RenderOptions;
 
@@ -35,7 +33,7 @@ fn reference() -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn the_bundled_reference_copy_matches_shared() {
-    let shared = common::root().join("../shared/reference/bianlukou-2023.txt");
+    let shared = crate::common::root().join("../shared/reference/bianlukou-2023.txt");
     if let Ok(text) = std::fs::read_to_string(&shared) {
         assert_eq!(
             text,
@@ -268,7 +266,7 @@ fn a_character_outside_the_fonts_is_an_error_naming_it_and_its_paragraph() {
     // 𪚥 (U+2A6A5) is far outside GB2312 and the Fandol fonts.
     report.problems.items[1].paragraphs[0] = "一是吃透政策𪚥。".into();
     let loaded = load_text(&serde_json::to_string(&report).unwrap(), Format::Json);
-    let err = common::publisher()
+    let err = crate::common::publisher()
         .render(&loaded, &RenderOptions::default())
         .unwrap_err();
     let msg = err.to_string();
@@ -284,6 +282,8 @@ fn an_unknown_font_family_fails_the_render() {
         fonts: vec![(nianbao::typeset::Role::Body, vec!["No Such Font".into()])],
         seal: None,
     };
-    let err = common::publisher().render(&loaded, &options).unwrap_err();
+    let err = crate::common::publisher()
+        .render(&loaded, &options)
+        .unwrap_err();
     assert!(err.to_string().contains("No Such Font"), "{err}");
 }

@@ -4,13 +4,11 @@
 //! font names and sizes, painted paths and images; see `layout/pdf.rs`), not
 //! from Typst. Tolerances: ±0.5 mm for positions, ±0.25 pt for sizes.
 
-mod common;
-#[path = "layout/pdf.rs"]
 mod pdf;
 
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use nianbao::RenderOptions;
 use pdf::{Glyph, Page, Rect};
 
@@ -803,7 +801,7 @@ fn signature_date_and_seal() {
     )
     .unwrap();
     let options = RenderOptions {
-        seal: Some(png),
+        seal: Some(nianbao::read_seal(&png).unwrap()),
         ..RenderOptions::default()
     };
     let r = render(&data, &options);

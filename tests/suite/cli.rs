@@ -1,9 +1,7 @@
 //! The command line: exit codes, defaults, help, standard input, fonts, templates.
 
-mod common;
-
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 use predicates::prelude::*;
 
 fn nianbao() -> Command {
@@ -91,7 +89,7 @@ fn bad_data_exits_1_with_the_file_and_key() {
         .code(1)
         .stderr(predicate::str::contains("bad.toml"))
         .stderr(predicate::str::contains("agncy"))
-        .stderr(predicate::str::contains("did you mean `agency`"));
+        .stderr(predicate::str::contains("是不是 `agency`"));
     assert!(!out.exists(), "no output for bad data");
 }
 
@@ -227,8 +225,10 @@ fn json_errors_for_programs() {
         .args(["render", "no-such-file.toml", "--format", "json"])
         .assert()
         .code(1);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&stderr).unwrap();
+    // One JSON document on standard output, nothing for people on standard error.
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(out.get_output().stderr.is_empty());
     assert_eq!(v["status"], "error");
     assert_eq!(v["errors"][0]["file"], "no-such-file.toml");
 }
@@ -256,7 +256,7 @@ fn a_fonts_table_in_the_data_remaps_roles() {
         .arg(&data)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("did you mean `body`"));
+        .stderr(predicate::str::contains("是不是 `body`"));
 }
 
 /// `typst --project DIR` writes exactly what nianbao compiles: the main file

@@ -9,25 +9,12 @@
 //! | `${requests.ROW.COLUMN}` | any row of Table 3 by its key, any column: `natural_persons`, `commercial_enterprises`, `research_institutions`, `public_interest_organizations`, `legal_service_agencies`, `other`, `total` |
 //! | `${requests.total.COLUMN}` | （七）总计 |
 //! | `${appeals.GROUP.RESULT}` | Table 4: GROUP `review`, `litigation_direct`, `litigation_after_review`, `litigation` (both litigation groups); RESULT `upheld`, `corrected`, `other`, `pending`, `total` |
-//! | `${active.rules.issued}` | Table 2 (`rules`/`normative_documents` × `issued`/`repealed`/`in_force`; `licensing`, `penalties`, `coercive_measures`, `fees`) |
+//! | `${active.ROW}`, `${active.ROW.COLUMN}` | Table 2 by the keys of its edition: `${active.rules.issued}`, `${active.licensing}` (2021); `${active.licensing.decisions}` (2019) |
 //! | `${year}`, `${agency}` | the report year, the agency |
 //! | `$${` | a literal `${` |
 
-use crate::model::{ActiveTable, AppealKind, Report, RequestRow};
-
-/// The applicant columns of Table 3 as reference names, then `total`.
-pub const REQUEST_COLUMNS: [&str; 7] = [
-    "natural_persons",
-    "commercial_enterprises",
-    "research_institutions",
-    "public_interest_organizations",
-    "legal_service_agencies",
-    "other",
-    "total",
-];
-
-/// The result columns of Table 4 as reference names, then `total`.
-pub const APPEAL_RESULTS: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+use super::labels::{self, AppealKind, RequestRow, APPEAL_COLUMN_KEYS, REQUEST_COLUMN_KEYS};
+use super::Report;
 
 /// A reference that names nothing, or is not closed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
@@ -39,34 +26,37 @@ pub struct RefError {
     pub suggestion: Option<String>,
 }
 
-/// Every reference name, for suggestions and documentation.
-pub fn all_names() -> Vec<String> {
+/// Every reference name of an edition, for suggestions, the editor's picker and
+/// the documentation.
+pub fn all_names(edition: crate::model::Edition) -> Vec<String> {
     let mut names = vec!["year".to_string(), "agency".to_string()];
-    for row in RequestRow::ALL {
-        for c in REQUEST_COLUMNS {
+    for row in RequestRow::rows_of(edition) {
+        for c in REQUEST_COLUMN_KEYS {
             names.push(format!("requests.{}.{c}", row.key()));
         }
     }
-    for c in REQUEST_COLUMNS {
+    for c in REQUEST_COLUMN_KEYS {
         names.push(format!("requests.total.{c}"));
     }
-    for g in [
-        "review",
-        "litigation_direct",
-        "litigation_after_review",
-        "litigation",
-    ] {
-        for r in APPEAL_RESULTS {
+    for g in AppealKind::ALL
+        .iter()
+        .map(|k| k.key())
+        .chain(["litigation"])
+    {
+        for r in APPEAL_COLUMN_KEYS {
             names.push(format!("appeals.{g}.{r}"));
         }
     }
-    for d in ["rules", "normative_documents"] {
-        for f in ["issued", "repealed", "in_force"] {
-            names.push(format!("active.{d}.{f}"));
+    for block in labels::active_blocks(edition) {
+        for row in block.rows {
+            if block.scalar() {
+                names.push(format!("active.{}", row.key));
+            } else {
+                for c in block.columns {
+                    names.push(format!("active.{}.{}", row.key, c.key));
+                }
+            }
         }
-    }
-    for f in ["licensing", "penalties", "coercive_measures", "fees"] {
-        names.push(format!("active.{f}"));
     }
     names
 }
@@ -79,51 +69,37 @@ pub fn resolve(name: &str, report: &Report) -> Option<String> {
         ["year"] => Some(report.year.0.to_string()),
         ["agency"] => Some(report.agency.clone()),
         ["requests", "total", col] => {
-            let i = REQUEST_COLUMNS.iter().position(|c| c == col)?;
+            let i = REQUEST_COLUMN_KEYS.iter().position(|c| c == col)?;
             Some(report.requests.computed_total(edition)[i].to_string())
         }
         ["requests", row, col] => {
             let row = RequestRow::from_key(row).filter(|r| r.in_edition(edition))?;
-            let i = REQUEST_COLUMNS.iter().position(|c| c == col)?;
+            let i = REQUEST_COLUMN_KEYS.iter().position(|c| c == col)?;
             Some(report.requests.row(row).with_total()[i].to_string())
         }
         ["appeals", group, result] => {
-            let i = APPEAL_RESULTS.iter().position(|r| r == result)?;
+            let i = APPEAL_COLUMN_KEYS.iter().position(|r| r == result)?;
             let a = &report.appeals;
             let value = match *group {
                 "litigation" => {
                     a.litigation_direct.with_total()[i] + a.litigation_after_review.with_total()[i]
                 }
-                g => AppealKind::ALL
-                    .iter()
-                    .find(|k| k.key() == g)
-                    .map(|k| a.group(*k).with_total()[i])?,
+                g => a.group(AppealKind::from_key(g)?).with_total()[i],
             };
             Some(value.to_string())
         }
-        ["active", rest @ ..] => {
-            let ActiveTable::E2021(t) = &report.active;
-            match rest {
-                [doc, field] => {
-                    let d = match *doc {
-                        "rules" => &t.rules,
-                        "normative_documents" => &t.normative_documents,
-                        _ => return None,
-                    };
-                    let v = match *field {
-                        "issued" => d.issued,
-                        "repealed" => d.repealed,
-                        "in_force" => d.in_force,
-                        _ => return None,
-                    };
-                    Some(v.to_string())
-                }
-                ["licensing"] => Some(t.licensing.to_string()),
-                ["penalties"] => Some(t.penalties.to_string()),
-                ["coercive_measures"] => Some(t.coercive_measures.to_string()),
-                ["fees"] => Some(t.fees.to_string()),
-                _ => None,
-            }
+        ["active", row] => {
+            let (block, _) = labels::active_row(edition, row)?;
+            block
+                .scalar()
+                .then(|| report.active.value(row, "").map(|v| v.printed()))
+                .flatten()
+        }
+        ["active", row, column] => {
+            let (block, _) = labels::active_row(edition, row)?;
+            (!block.scalar())
+                .then(|| report.active.value(row, column).map(|v| v.printed()))
+                .flatten()
         }
         _ => None,
     }
@@ -157,7 +133,7 @@ pub fn expand(text: &str, report: &Report, place: &str) -> Result<String, RefErr
                     return Err(RefError {
                         place: place.to_string(),
                         name: name.to_string(),
-                        suggestion: suggest(name),
+                        suggestion: suggest(name, report),
                     })
                 }
             }
@@ -171,72 +147,12 @@ pub fn expand(text: &str, report: &Report, place: &str) -> Result<String, RefErr
     Ok(out)
 }
 
-fn suggest(name: &str) -> Option<String> {
-    all_names()
-        .into_iter()
-        .map(|n| (strsim::jaro_winkler(name.trim(), &n), n))
-        .filter(|(s, _)| *s > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n)
-}
-
-/// Every reference in a text (names only), for checks.
-pub fn references(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("${") {
-        if i > 0 && rest[..i].ends_with('$') {
-            rest = &rest[i + 2..];
-            continue;
-        }
-        let tail = &rest[i + 2..];
-        match tail.find('}') {
-            Some(end) => {
-                out.push(&tail[..end]);
-                rest = &tail[end + 1..];
-            }
-            None => break,
-        }
-    }
-    out
-}
-
-/// A copy of the report with every reference in its prose replaced by its value.
-pub fn expand_report(report: &Report) -> Result<Report, RefError> {
-    let mut out = report.clone();
-    let paras = |list: &mut Vec<String>, key: &str| -> Result<(), RefError> {
-        for (i, p) in list.iter_mut().enumerate() {
-            *p = expand(p, report, &format!("{key}.paragraphs[{i}]"))?;
-        }
-        Ok(())
-    };
-    for (i, p) in out.preamble.iter_mut().enumerate() {
-        *p = expand(p, report, &format!("preamble[{i}]"))?;
-    }
-    fn items(list: &mut [crate::model::Item], key: &str, report: &Report) -> Result<(), RefError> {
-        for (i, item) in list.iter_mut().enumerate() {
-            let k = format!("{key}.items[{i}]");
-            item.title = expand(&item.title, report, &format!("{k}.title"))?;
-            for (j, p) in item.paragraphs.iter_mut().enumerate() {
-                *p = expand(p, report, &format!("{k}.paragraphs[{j}]"))?;
-            }
-            items(&mut item.items, &k, report)?;
-        }
-        Ok(())
-    }
-    for (key, section) in [
-        ("overview", &mut out.overview),
-        ("problems", &mut out.problems),
-        ("other", &mut out.other),
-    ] {
-        paras(&mut section.paragraphs, key)?;
-        items(&mut section.items, key, report)?;
-    }
-    let ActiveTable::E2021(active) = &mut out.active;
-    paras(&mut active.paragraphs, "active")?;
-    paras(&mut out.requests.paragraphs, "requests")?;
-    paras(&mut out.appeals.paragraphs, "appeals")?;
-    Ok(out)
+fn suggest(name: &str, report: &Report) -> Option<String> {
+    super::suggest(
+        name.trim(),
+        all_names(report.edition()).iter().map(String::as_str),
+    )
+    .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -247,7 +163,7 @@ mod tests {
         let text = include_str!("../../examples/bianlukou-2023.toml")
             .replace("new = [0, 0, 0, 0, 0, 0]", "new = [5, 1, 0, 0, 0, 2]")
             .replace("review = [0, 0, 0, 0]", "review = [1, 0, 0, 2]");
-        crate::model::load_str("t.toml", &text, crate::model::Format::Toml)
+        super::super::load_str("t.toml", &text, super::super::Format::Toml)
             .unwrap()
             .report
     }

@@ -6,8 +6,6 @@
 //! here with `openssl`; the B-T test runs a local RFC 3161 time-stamp server
 //! (`openssl ts -reply` behind a small HTTP listener on 127.0.0.1) and stops it.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -17,8 +15,8 @@ use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 use nianbao::export::ExportOptions;
 use nianbao::model::{load_str, Format};
 use nianbao::RenderOptions;

@@ -1,0 +1,16 @@
+//! The integration tests: one test binary (Typst and the fonts are linked once),
+//! one module per area. Every figure is read back from the outputs with
+//! independent tools (poppler-utils, qpdf, pdfsig, pyHanko, mutool, …);
+//! `scripts/test` installs them.
+
+mod common;
+
+mod archive;
+mod bad_input;
+mod batch;
+mod checks;
+mod cli;
+mod layout;
+mod render;
+mod robustness;
+mod snapshots;
