@@ -174,9 +174,6 @@ fn list(values: &[u64]) -> String {
     )
 }
 
-/// The default range of prose lengths, in pages.
-pub const DEFAULT_PAGES: std::ops::RangeInclusive<usize> = 2..=15;
-
 /// Generates report number `i` of a set made with `seed`, with about `pages`
 /// (a range) pages of prose.
 pub fn report(seed: u64, i: usize, pages: std::ops::RangeInclusive<usize>) -> Generated {
@@ -343,6 +340,9 @@ mod tests {
     use super::*;
     use crate::check::check;
     use crate::model::{load_str, Format};
+
+    /// The range of prose lengths `nianbao generate` uses by default, in pages.
+    const DEFAULT_PAGES: std::ops::RangeInclusive<usize> = 2..=15;
 
     #[test]
     fn generated_reports_are_valid_and_varied() {

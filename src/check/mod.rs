@@ -87,11 +87,6 @@ impl Rule {
         }
     }
 
-    /// Whether the rule needs last year's report.
-    pub fn needs_previous(self) -> bool {
-        matches!(self, Rule::R7 | Rule::R8 | Rule::R11)
-    }
-
     /// What the rule says, in the words of the format.
     pub fn statement(self) -> &'static str {
         match self {
@@ -273,7 +268,7 @@ impl<'a> Findings<'a> {
 }
 
 /// The rule a problem of the data breaks.
-pub fn rule_of(kind: ProblemKind) -> Rule {
+fn rule_of(kind: ProblemKind) -> Rule {
     match kind {
         ProblemKind::BadValue => Rule::R5,
         ProblemKind::Blank => Rule::R6,

@@ -119,6 +119,7 @@ pub fn pdf_with(
                     column: None,
                     snippet: None,
                     hints: d.hints.iter().map(|h| h.v.to_string()).collect(),
+                    trace: Vec::new(),
                 })
                 .collect(),
         )

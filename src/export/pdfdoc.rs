@@ -17,7 +17,7 @@ fn bad(reason: impl Into<String>) -> ExportError {
 }
 
 /// The byte offset of the last cross-reference section (`startxref`).
-pub fn last_startxref(bytes: &[u8]) -> Option<usize> {
+fn last_startxref(bytes: &[u8]) -> Option<usize> {
     let at = rfind(bytes, b"startxref")?;
     let rest = &bytes[at + b"startxref".len()..];
     let text: String = rest

@@ -26,6 +26,35 @@ pub const PART_KEYS: [&str; 6] = [
     "overview", "active", "requests", "appeals", "problems", "other",
 ];
 
+/// A key of the data file with its name in the report (基本信息 and the parts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NamedKey {
+    pub key: &'static str,
+    /// The name a clerk knows it by.
+    pub label: &'static str,
+    /// Whether a report must give it.
+    pub required: bool,
+}
+
+const fn named(key: &'static str, label: &'static str, required: bool) -> NamedKey {
+    NamedKey {
+        key,
+        label,
+        required,
+    }
+}
+
+/// The report's basic information (基本信息), in the order of the data file.
+pub const IDENTITY: &[NamedKey] = &[
+    named("edition", "格式版本", false),
+    named("agency", "机关名称", true),
+    named("year", "报告年度", true),
+    named("title", "标题", false),
+    named("date", "成文日期", false),
+    named("preamble", "标题下的开头段落", false),
+    named("seal", "印章图像", false),
+];
+
 /// The end of the default title: "{机关}{年度}年政府信息公开工作年度报告".
 pub const TITLE_SUFFIX: &str = "年政府信息公开工作年度报告";
 

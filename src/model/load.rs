@@ -119,11 +119,6 @@ impl Loaded {
         })
     }
 
-    /// Whether every value was read: no problem at all.
-    pub fn is_complete(&self) -> bool {
-        self.problems.is_empty()
-    }
-
     /// The byte range of the value at a key path (or of the nearest value above it).
     pub fn locate(&self, path: &KeyPath) -> Option<Span> {
         self.spans.locate(path)

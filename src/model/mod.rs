@@ -80,17 +80,8 @@ impl Report {
         self.title.clone().unwrap_or_else(|| self.default_title())
     }
 
-    pub fn default_title(&self) -> String {
+    fn default_title(&self) -> String {
         format!("{}{}{}", self.agency, self.year.0, labels::TITLE_SUFFIX)
-    }
-
-    /// The prose parts (一、五、六) by key.
-    pub fn sections(&self) -> [(&'static str, &Section); 3] {
-        [
-            ("overview", &self.overview),
-            ("problems", &self.problems),
-            ("other", &self.other),
-        ]
     }
 }
 

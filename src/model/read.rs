@@ -114,10 +114,16 @@ fn written(node: &Node) -> String {
     }
 }
 
-const TOP_KEYS: &[&str] = &[
-    "edition", "agency", "year", "title", "date", "preamble", "seal", "overview", "active",
-    "requests", "appeals", "problems", "other", "fonts",
-];
+/// Every key the top of a data file may have: the basic information, the six
+/// parts, and the fonts by role.
+fn top_keys() -> Vec<&'static str> {
+    labels::IDENTITY
+        .iter()
+        .map(|k| k.key)
+        .chain(labels::PART_KEYS)
+        .chain(["fonts"])
+        .collect()
+}
 
 #[derive(Default)]
 struct Reader {
@@ -292,7 +298,7 @@ impl Reader {
             .unwrap_or(Edition::E2021);
 
         let fields = self
-            .fields(root, "", TOP_KEYS, &[], edition)
+            .fields(root, "", &top_keys(), &[], edition)
             .unwrap_or_default();
         let node = |k: &str| fields.get(k).map(|e| &e.node);
         let span = root.span.clone();

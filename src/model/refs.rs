@@ -62,7 +62,7 @@ pub fn all_names(edition: crate::model::Edition) -> Vec<String> {
 }
 
 /// The value a reference name stands for.
-pub fn resolve(name: &str, report: &Report) -> Option<String> {
+fn resolve(name: &str, report: &Report) -> Option<String> {
     let parts: Vec<&str> = name.trim().split('.').collect();
     let edition = report.edition();
     match parts.as_slice() {

@@ -20,7 +20,7 @@ pub const MAIN_TEMPLATE: &str = "report.typ.j2";
 pub const STYLE_LIBRARY: &str = "nianbao.typ";
 
 /// The templates compiled into the binary, with their names.
-pub const EMBEDDED: &[(&str, &str)] = &[
+const EMBEDDED: &[(&str, &str)] = &[
     (MAIN_TEMPLATE, include_str!("../../templates/report.typ.j2")),
     (STYLE_LIBRARY, include_str!("../../templates/nianbao.typ")),
 ];

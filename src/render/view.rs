@@ -171,7 +171,7 @@ pub struct SignatureView {
 }
 
 /// Breaks a title into lines at sensible points: the agency on one line, the rest below.
-pub fn title_lines(report: &Report) -> Vec<String> {
+fn title_lines(report: &Report) -> Vec<String> {
     let title = report.title();
     match title.strip_prefix(report.agency.as_str()) {
         Some(rest) if !rest.is_empty() && !report.agency.is_empty() => {

@@ -78,7 +78,7 @@ impl Role {
     }
 
     /// The role's name in the Typst library.
-    pub fn typst_key(self) -> &'static str {
+    fn typst_key(self) -> &'static str {
         match self {
             Role::PageNumber => "page-number",
             other => other.key(),
@@ -112,7 +112,7 @@ impl Role {
     }
 
     /// The default chain: the bundled Fandol fonts.
-    pub fn default_chain(self) -> Vec<String> {
+    fn default_chain(self) -> Vec<String> {
         let family = match self {
             Role::Title | Role::Table | Role::PageNumber => "FandolSong",
             Role::Body => "FandolFang R",

@@ -260,7 +260,9 @@ fn a_fonts_table_in_the_data_remaps_roles() {
 }
 
 /// `typst --project DIR` writes exactly what nianbao compiles: the main file
-/// `typst` prints, the style library, the roles module and the seal.
+/// `typst` prints, the style library, the roles module and the seal; and the
+/// project compiles on its own with the Typst library (from its files, through a
+/// plain file-system World) into the pages nianbao renders.
 #[test]
 fn typst_project_writes_the_sources_nianbao_compiles() {
     let dir = tempfile::tempdir().unwrap();
@@ -290,4 +292,122 @@ fn typst_project_writes_the_sources_nianbao_compiles() {
     assert!(roles.contains("\"body\": (\"FandolFang R\",)"), "{roles}");
     // The long report has a seal; it is written where main.typ finds it.
     assert!(project.join("seal.svg").exists() || project.join("seal.png").exists());
+
+    let world = project_world::DirWorld::new(&project);
+    let compiled = typst::compile::<typst_layout::PagedDocument>(&world);
+    let doc = compiled
+        .output
+        .unwrap_or_else(|e| panic!("the project does not compile: {e:?}"));
+    let text = |doc: &typst_layout::PagedDocument| -> String {
+        let mut out = String::new();
+        for page in doc.pages() {
+            project_world::collect_text(&page.frame, &mut out);
+        }
+        out
+    };
+    let rendered =
+        typst::compile::<typst_layout::PagedDocument>(&nianbao_world(&fixture("long-report.toml")))
+            .output
+            .unwrap();
+    assert_eq!(doc.pages().len(), rendered.pages().len());
+    assert_eq!(
+        text(&doc),
+        text(&rendered),
+        "the same text on the same pages"
+    );
+    assert!(text(&doc).contains("结转下年度继续办理"));
+}
+
+/// The World nianbao compiles the long report in.
+fn nianbao_world(data: &std::path::Path) -> nianbao::typeset::ReportWorld {
+    let publisher = publisher();
+    let loaded = load(data);
+    let prepared = publisher
+        .prepare(&loaded, &nianbao::RenderOptions::default(), false)
+        .unwrap();
+    nianbao::typeset::world(
+        prepared.source,
+        nianbao::typeset::library_source(publisher.style_library()),
+        &prepared.roles,
+        prepared.seal,
+        publisher.fonts().clone(),
+        None,
+    )
+}
+
+/// A plain Typst World over a directory: every file from disk, the bundled fonts.
+mod project_world {
+    use std::path::{Path, PathBuf};
+
+    use typst::diag::{FileError, FileResult};
+    use typst::foundations::{Bytes, Datetime};
+    use typst::layout::{Frame, FrameItem};
+    use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+    use typst::text::{Font, FontBook};
+    use typst::utils::LazyHash;
+    use typst::{Library, LibraryExt, World};
+
+    use nianbao::typeset::FontStore;
+
+    pub struct DirWorld {
+        root: PathBuf,
+        main: FileId,
+        fonts: FontStore,
+        library: LazyHash<Library>,
+    }
+
+    impl DirWorld {
+        pub fn new(root: &Path) -> DirWorld {
+            let main =
+                RootedPath::new(VirtualRoot::Project, VirtualPath::new("/main.typ").unwrap())
+                    .intern();
+            DirWorld {
+                root: root.to_path_buf(),
+                main,
+                fonts: FontStore::embedded(),
+                library: LazyHash::new(Library::default()),
+            }
+        }
+
+        fn read(&self, id: FileId) -> FileResult<Vec<u8>> {
+            let path = self.root.join(id.vpath().get_without_slash());
+            std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))
+        }
+    }
+
+    impl World for DirWorld {
+        fn library(&self) -> &LazyHash<Library> {
+            &self.library
+        }
+        fn book(&self) -> &LazyHash<FontBook> {
+            self.fonts.book()
+        }
+        fn main(&self) -> FileId {
+            self.main
+        }
+        fn source(&self, id: FileId) -> FileResult<Source> {
+            let text = String::from_utf8(self.read(id)?).map_err(|_| FileError::InvalidUtf8)?;
+            Ok(Source::new(id, text))
+        }
+        fn file(&self, id: FileId) -> FileResult<Bytes> {
+            self.read(id).map(Bytes::new)
+        }
+        fn font(&self, index: usize) -> Option<Font> {
+            self.fonts.font(index)
+        }
+        fn today(&self, _: Option<typst::foundations::Duration>) -> Option<Datetime> {
+            None
+        }
+    }
+
+    /// The text of a frame, in order.
+    pub fn collect_text(frame: &Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => collect_text(&g.frame, out),
+                FrameItem::Text(t) => out.push_str(&t.text),
+                _ => {}
+            }
+        }
+    }
 }

@@ -31,15 +31,30 @@ fn reference() -> (Vec<String>, Vec<String>) {
     (paragraphs, cells)
 }
 
+/// The copies of real published files are the files their sources name: each
+/// one's SHA-256 is the one recorded in tests/fixtures/corpus/SOURCES.md.
 #[test]
-fn the_bundled_reference_copy_matches_shared() {
-    let shared = crate::common::root().join("../shared/reference/bianlukou-2023.txt");
-    if let Ok(text) = std::fs::read_to_string(&shared) {
-        assert_eq!(
-            text,
-            std::fs::read_to_string(fixture("reference/bianlukou-2023.txt")).unwrap()
-        );
+fn the_real_fixtures_are_the_published_files() {
+    use sha2::{Digest, Sha256};
+    let sources = std::fs::read_to_string(fixture("corpus/SOURCES.md")).unwrap();
+    let mut checked = 0;
+    for line in sources.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (name, sha) = (cells[1].trim_matches('`'), cells[2].trim_matches('`'));
+        let bytes = std::fs::read(fixture(&format!("corpus/{name}"))).unwrap();
+        assert_eq!(hex(&Sha256::digest(&bytes)), sha, "{name}");
+        checked += 1;
     }
+    // The tab-separated export of the reference report, named in the same file.
+    let at = sources.find("bianlukou-2023.txt` (SHA-256").unwrap();
+    let reference: String = sources[at..].split('`').nth(2).unwrap().chars().collect();
+    let bytes = std::fs::read(fixture("reference/bianlukou-2023.txt")).unwrap();
+    assert_eq!(hex(&Sha256::digest(&bytes)), reference);
+    assert_eq!(checked, 7, "every real file has its line");
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]
