@@ -20,9 +20,8 @@ fn key(path: &str) -> KeyPath {
 
 pub(super) fn run(f: &mut Findings, previous: Option<&Loaded>) {
     let report = &f.loaded.report;
-    let first_r1 = f.list.len();
     let r2 = r2_total_row(f, report);
-    r1_balance(f, report, &r2, first_r1);
+    r1_balance(f, report, &r2);
     r3_row_totals(f, report);
     r4_appeal_totals(f, report);
     r10_fee_precision(f, report);
@@ -58,14 +57,17 @@ fn column_key(row: RequestRow, c: usize) -> KeyPath {
 }
 
 /// R1: for each column, 一 + 二 = （七）总计 + 四. When the column's printed
-/// （七）总计 is already wrong by R2, the R1 finding is linked to it: same cause.
-fn r1_balance(f: &mut Findings, r: &Report, r2: &[(usize, usize)], _first: usize) {
+/// （七）总计 is already wrong by R2, the R1 finding is linked to it (same
+/// cause); so is the 总计 column's to the first applicant column's.
+fn r1_balance(f: &mut Findings, r: &Report, r2: &[(usize, usize)]) {
     let edition = r.edition();
     let t = &r.requests;
     let new = t.row(RequestRow::New).with_total();
     let carried = t.row(RequestRow::CarriedOver).with_total();
     let total = t.computed_total(edition);
     let forward = t.row(RequestRow::CarriedForward).with_total();
+    // The 总计 column is out of balance whenever an applicant column is: the same cause.
+    let mut first_column = None;
     for c in 0..7 {
         if !column_known(f.loaded, RequestRow::rows_of(edition), c) {
             continue;
@@ -76,7 +78,14 @@ fn r1_balance(f: &mut Findings, r: &Report, r2: &[(usize, usize)], _first: usize
             continue;
         }
         let column = request_column(c);
-        let cause = r2.iter().find(|(col, _)| *col == c).map(|(_, i)| *i);
+        let cause = r2
+            .iter()
+            .find(|(col, _)| *col == c)
+            .map(|(_, i)| *i)
+            .or(if c == 6 { first_column } else { None });
+        if c < 6 && first_column.is_none() {
+            first_column = Some(f.list.len());
+        }
         let printed_total = t.given_total.as_ref().and_then(|g| match c {
             0..=5 => Some(g.counts[c].0),
             _ => g.given_total.map(|x| x.0),

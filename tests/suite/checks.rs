@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use assert_cmd::Command;
-use nianbao::check::{check, Rule, Severity};
+use nianbao::check::{check, Finding, Rule, Severity};
 use nianbao::model::{load_str, Format};
 use predicates::prelude::*;
 
@@ -453,4 +453,133 @@ fn init_check_render_round_trip() {
     );
     // init does not overwrite without --force.
     nianbao().args(["init", "-o"]).arg(&file).assert().code(2);
+}
+
+/// Issue 11: every bad value is its own finding, a missing table is R6 with its
+/// caption, and findings of one cause are linked.
+mod every_finding {
+    use super::*;
+
+    #[test]
+    fn five_bad_cells_give_five_findings_naming_their_cells() {
+        let text = edited(&[
+            (
+                "granted = [0, 0, 0, 0, 0, 0]",
+                "granted = [-1, 0.5, \"2\", 0, 0, 0]",
+            ),
+            ("review = [0, 0, 0, 0]", "review = [0, -3, 0, 0]"),
+            ("licensing = 0", "licensing = \"许多\""),
+        ]);
+        let loaded = load_str("bad.toml", &text, Format::Toml).unwrap();
+        let findings = check(&loaded, None);
+        let keys: Vec<(&str, Rule)> = findings.iter().map(|f| (f.key.as_str(), f.rule)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("active.licensing", Rule::R5),
+                ("requests.granted[0]", Rule::R5),
+                ("requests.granted[1]", Rule::R5),
+                ("requests.granted[2]", Rule::R5),
+                ("appeals.review[1]", Rule::R5),
+            ],
+            "{findings:#?}"
+        );
+        // Each names its table, row and column by the official labels, and points
+        // at its value in the file.
+        let f = &findings[2];
+        assert_eq!(
+            f.table.as_deref(),
+            Some("表三 收到和处理政府信息公开申请情况")
+        );
+        assert_eq!(f.row.as_deref(), Some("（一）予以公开"));
+        assert_eq!(f.column.as_deref(), Some("法人或其他组织 · 商业企业"));
+        assert_eq!(&text[f.span.clone().unwrap()], "0.5");
+        // No rule judges a row it cannot know: Table 4's review group and the
+        // 予以公开 row are skipped by R1 and R4 (no cascade).
+        assert!(findings.iter().all(|f| f.rule == Rule::R5));
+    }
+
+    #[test]
+    fn a_missing_table_or_part_is_r6_with_its_caption() {
+        for (header, key, caption) in [
+            ("[active]", "active", "表二 主动公开政府信息情况"),
+            (
+                "[requests]",
+                "requests",
+                "表三 收到和处理政府信息公开申请情况",
+            ),
+            (
+                "[appeals]",
+                "appeals",
+                "表四 政府信息公开行政复议、行政诉讼情况",
+            ),
+        ] {
+            let example = std::fs::read_to_string(example()).unwrap();
+            let start = example.find(header).unwrap();
+            let end = example[start + 1..]
+                .find("\n[")
+                .map_or(example.len(), |e| start + 1 + e + 1);
+            let text = format!("{}{}", &example[..start], &example[end..]);
+            let loaded = load_str("t.toml", &text, Format::Toml).unwrap();
+            let findings = check(&loaded, None);
+            assert_eq!(findings.len(), 1, "{findings:#?}");
+            assert_eq!(findings[0].rule, Rule::R6);
+            assert_eq!(findings[0].key, key);
+            assert_eq!(findings[0].table.as_deref(), Some(caption));
+            assert!(findings[0].message.contains(caption));
+        }
+        // And on the command line, in the JSON for programs.
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("no-table-4.toml");
+        let example = std::fs::read_to_string(example()).unwrap();
+        let start = example.find("[appeals]").unwrap();
+        std::fs::write(&data, &example[..start]).unwrap();
+        let out = Command::cargo_bin("nianbao")
+            .unwrap()
+            .args(["check", "--format", "json"])
+            .arg(&data)
+            .assert()
+            .code(1);
+        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let findings = v["files"][0]["findings"].as_array().unwrap();
+        let f = findings.iter().find(|f| f["key"] == "appeals").unwrap();
+        assert_eq!(f["rule"], "R6");
+        assert_eq!(f["key"], "appeals");
+        assert_eq!(f["table"], "表四 政府信息公开行政复议、行政诉讼情况");
+    }
+
+    /// 平潭 2020 as published: its （七）总计 row prints 20 and 21 where the rows
+    /// add up to 26 and 27 (expected data read from the page by hand). R2 leads
+    /// with the cause; R1 in the same columns follows from it and says so.
+    #[test]
+    fn a_wrong_printed_total_leads_and_its_consequences_link_to_it() {
+        let text =
+            std::fs::read_to_string(fixture("corpus/expected/pingtan-2020.html.json")).unwrap();
+        let loaded = load_str("pingtan-2020.json", &text, Format::Json).unwrap();
+        let findings = check(&loaded, None);
+        let r2: Vec<&Finding> = findings.iter().filter(|f| f.rule == Rule::R2).collect();
+        assert_eq!(r2.len(), 2, "{findings:#?}");
+        assert_eq!(r2[0].column.as_deref(), Some("自然人"));
+        assert_eq!(
+            (r2[0].found.as_deref(), r2[0].expected.as_deref()),
+            (Some("20"), Some("26"))
+        );
+        assert_eq!(
+            (r2[1].found.as_deref(), r2[1].expected.as_deref()),
+            (Some("21"), Some("27"))
+        );
+        for cause in &r2 {
+            let consequence = findings
+                .iter()
+                .find(|f| f.rule == Rule::R1 && f.column == cause.column)
+                .unwrap();
+            assert_eq!(consequence.caused_by, Some(cause.id));
+            assert_eq!(consequence.id, cause.id + 1, "right after its cause");
+            assert!(
+                consequence.message.contains("某一行的数字有误"),
+                "{}",
+                consequence.message
+            );
+        }
+    }
 }
