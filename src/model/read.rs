@@ -600,19 +600,31 @@ impl Reader {
         out
     }
 
+    /// A bad or blank table cell: a problem, and a value the rules cannot know.
+    fn bad_cell<T>(
+        &mut self,
+        node: &Node,
+        path: &str,
+        cell: &CellPlace,
+        kind: ProblemKind,
+        message: String,
+    ) -> Option<T> {
+        self.unknown.insert(path.to_string());
+        self.problem(
+            kind,
+            path,
+            Some(&node.span),
+            Some(written(node)),
+            message,
+            Some(cell.clone()),
+        );
+        None
+    }
+
     /// A count (0 … 10^9) in a table cell.
     fn count(&mut self, node: &Node, path: &str, cell: &CellPlace) -> Option<Count> {
         let bad = |this: &mut Reader, kind: ProblemKind, message: String| {
-            this.unknown.insert(path.to_string());
-            this.problem(
-                kind,
-                path,
-                Some(&node.span),
-                Some(written(node)),
-                message,
-                Some(cell.clone()),
-            );
-            None
+            this.bad_cell(node, path, cell, kind, message)
         };
         match &node.value {
             Value::Integer(i) if *i < 0 => bad(
@@ -721,28 +733,20 @@ impl Reader {
                 };
                 match text.as_deref().and_then(Amount::parse) {
                     Some(a) => Some(ActiveValue::Amount(a)),
-                    None => {
-                        let (kind, message) = match node.value {
-                            Value::Null => (
-                                ProblemKind::Blank,
-                                "空白不是零：请填写金额，没有的填 0".to_string(),
-                            ),
-                            _ => (
-                                ProblemKind::BadValue,
-                                "金额应为不小于 0 的数，可带小数，如 7730.28".to_string(),
-                            ),
-                        };
-                        self.unknown.insert(path.to_string());
-                        self.problem(
-                            kind,
-                            path,
-                            Some(&node.span),
-                            Some(written(node)),
-                            message,
-                            Some(cell.clone()),
-                        );
-                        None
-                    }
+                    None if matches!(node.value, Value::Null) => self.bad_cell(
+                        node,
+                        path,
+                        cell,
+                        ProblemKind::Blank,
+                        "空白不是零：请填写金额，没有的填 0".into(),
+                    ),
+                    None => self.bad_cell(
+                        node,
+                        path,
+                        cell,
+                        ProblemKind::BadValue,
+                        "金额应为不小于 0 的数，可带小数，如 7730.28".into(),
+                    ),
                 }
             }
         }

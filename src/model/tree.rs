@@ -120,7 +120,7 @@ pub fn parse(text: &str, format: Format) -> Result<Node, SyntaxError> {
 }
 
 mod toml {
-    use toml_edit::{ImDocument, InlineTable, Item, Table, Value as TValue};
+    use toml_edit::{ImDocument, Item, TableLike, Value as TValue};
 
     use super::{Entry, Node, Span, SyntaxError, Value};
 
@@ -136,25 +136,8 @@ mod toml {
         span.unwrap_or_else(|| fallback.clone())
     }
 
-    fn table(text: &str, t: &Table, span: Span) -> Node {
-        let mut entries = Vec::new();
-        for (name, _) in t.iter() {
-            let Some((key, item)) = t.get_key_value(name) else {
-                continue;
-            };
-            let key_span = span_or(key.span(), &span);
-            if let Some(node) = item_node(text, item, &key_span) {
-                entries.push(Entry {
-                    key: name.to_string(),
-                    key_span,
-                    node,
-                });
-            }
-        }
-        Node::new(Value::Table(entries), span)
-    }
-
-    fn inline(text: &str, t: &InlineTable, span: Span) -> Node {
+    /// A table, standard (`[x]`) or inline (`{ … }`), with its keys' spans.
+    fn table(text: &str, t: &dyn TableLike, span: Span) -> Node {
         let mut entries = Vec::new();
         for (name, _) in t.iter() {
             let Some((key, item)) = t.get_key_value(name) else {
@@ -203,7 +186,7 @@ mod toml {
             TValue::Boolean(b) => Value::Bool(*b.value()),
             TValue::Datetime(d) => Value::Datetime(d.value().to_string()),
             TValue::Array(a) => Value::Array(a.iter().map(|v| value(text, v, &span)).collect()),
-            TValue::InlineTable(t) => return inline(text, t, span),
+            TValue::InlineTable(t) => return table(text, t, span),
         };
         Node::new(value, span)
     }

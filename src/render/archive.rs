@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::model::{FontRoles, Report};
+use crate::model::Report;
 use crate::typeset::{Role, SealImage, ARCHIVE_DATA_PATH, SEAL_PNG_PATH, SEAL_SVG_PATH};
 
 /// The attached data file's name in the PDF.
@@ -27,7 +27,7 @@ pub fn archived_report(
 ) -> Report {
     let mut report = report.clone();
     for (role, chain) in fonts {
-        if let Some(slot) = report.fonts.slot_mut(role_key(*role)) {
+        if let Some(slot) = report.fonts.slot_mut(role.key()) {
             *slot = Some(chain.clone());
         }
     }
@@ -39,20 +39,6 @@ pub fn archived_report(
         }
     });
     report
-}
-
-/// The `[fonts]` key of a role.
-fn role_key(role: Role) -> &'static str {
-    let key = match role {
-        Role::Title => "title",
-        Role::Body => "body",
-        Role::Heading1 => "heading1",
-        Role::Heading2 => "heading2",
-        Role::Table => "table",
-        Role::PageNumber => "page_number",
-    };
-    debug_assert!(FontRoles::KEYS.contains(&key));
-    key
 }
 
 /// The canonical JSON of a report: object keys sorted, two-space indentation,
