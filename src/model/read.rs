@@ -300,7 +300,15 @@ impl Reader {
         let fields = self
             .fields(root, "", &top_keys(), &[], edition)
             .unwrap_or_default();
-        let node = |k: &str| fields.get(k).map(|e| &e.node);
+        // A null optional key (`"date": null`) is the key left out.
+        let optional =
+            |k: &str| k == "fonts" || labels::IDENTITY.iter().any(|n| n.key == k && !n.required);
+        let node = |k: &str| {
+            fields
+                .get(k)
+                .map(|e| &e.node)
+                .filter(|n| !(optional(k) && matches!(n.value, Value::Null)))
+        };
         let span = root.span.clone();
 
         let edition_field = node("edition").and_then(|n| {

@@ -311,7 +311,8 @@ fn active_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>) 
                                     .iter()
                                     .map(|v| match v {
                                         ActiveValue::Count(c) => c.0.into(),
-                                        ActiveValue::Change(c) => (*c).into(),
+                                        // As text: Typst would print a negative number with U+2212.
+                                        ActiveValue::Change(c) => c.to_string().into(),
                                         ActiveValue::Amount(a) => a.as_str().into(),
                                     })
                                     .collect()

@@ -218,7 +218,7 @@ fn notdef_glyphs(doc: &PagedDocument) -> Vec<MissingGlyph> {
                             out.push(MissingGlyph {
                                 character: c,
                                 place: format!("page {page}, in \"{}\"", t.text),
-                                role: "the font chosen by Typst".into(),
+                                role: "font chosen by Typst".into(),
                                 fonts: vec![t.font.font().info().family.clone()],
                             });
                         }

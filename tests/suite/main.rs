@@ -11,6 +11,7 @@ mod batch;
 mod checks;
 mod cli;
 mod docs;
+mod editions;
 mod layout;
 mod render;
 mod robustness;
