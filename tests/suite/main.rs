@@ -11,6 +11,7 @@ mod batch;
 mod checks;
 mod cli;
 mod layout;
+mod r9;
 mod render;
 mod robustness;
 mod snapshots;

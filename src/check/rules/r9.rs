@@ -353,13 +353,13 @@ fn sum(q: &Quote, n: &Number, cells: &[Cell], loaded: &Loaded, edition: Edition)
             let parts: Vec<String> = cells
                 .iter()
                 .zip(&values)
-                .map(|(c, v)| format!("{} {}", c.describe(edition), show(*v)))
+                .map(|(c, v)| format!("{}是 {}", c.describe(edition), show(*v)))
                 .collect();
             let message = format!(
-                "正文写“{}”{}，而{}之和是 {}；可分别写成引用 {}{}",
+                "正文写“{}”{}，而{}，两者之和是 {}；可分别写成引用 {}{}",
                 q.text,
                 range_note(n),
-                parts.join(" 与 "),
+                parts.join("，"),
                 show(total),
                 cells
                     .iter()
@@ -397,7 +397,7 @@ fn zero(q: &Quote, cells: &[Cell], loaded: &Loaded, edition: Edition) -> Verdict
             expected: expected(c, v, edition),
             found: "0".to_string(),
             message: format!(
-                "正文写“{}”，而{}是 {}；若确有其事，请改写这句话（数字可写成引用 {}）{}",
+                "正文写“{}”，而{}是 {}；请核实：若表格无误，请改写这句话，数字可写成引用 {}{}",
                 q.text,
                 c.describe(edition),
                 show(v),
