@@ -296,3 +296,95 @@ fn the_example_and_the_long_report_raise_no_r9() {
         assert_eq!(r9(&crate::common::load(&path)), [], "{}", path.display());
     }
 }
+
+/// Words of the phrasings, digits in both widths, marks and blanks.
+const PIECES: &[&str] = &[
+    "收到",
+    "受理",
+    "新收",
+    "政府信息公开申请",
+    "申请",
+    "申请人",
+    "依申请公开",
+    "办结",
+    "答复",
+    "办理",
+    "不予",
+    "按时",
+    "上年结转",
+    "结转下年度",
+    "顺延到下年度",
+    "其中",
+    "自然人",
+    "法人或其他组织",
+    "予以公开",
+    "不予处理",
+    "行政复议",
+    "行政诉讼",
+    "、",
+    "和",
+    "各",
+    "均为",
+    "结果维持",
+    "尚未审结",
+    "未发生",
+    "因政府信息公开引起的",
+    "未收到",
+    "规范性文件",
+    "规章",
+    "制发",
+    "废止",
+    "修改",
+    "现行有效",
+    "政策文件",
+    "行政事业性收费",
+    "万元",
+    "元",
+    "件",
+    "起",
+    "条",
+    "%",
+    "余",
+    "约",
+    "超过",
+    "共",
+    "累计",
+    "全区",
+    "《",
+    "》",
+    "，",
+    "；",
+    "。",
+    "（",
+    " ",
+    "\u{3000}",
+    "0",
+    "7",
+    "12",
+    "3,119",
+    "476",
+    "４７６",
+    "．",
+    ".",
+    "9999999999999999999999",
+    "${requests.new.total}",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any prose made of these pieces is read without a panic, and R9's
+    /// findings are warnings that quote a number.
+    #[test]
+    fn any_prose_of_phrase_pieces_is_read_without_panic(
+        pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..40)
+    ) {
+        let text: String = pieces.concat();
+        let loaded = load("p.json", &with_paragraph(constructed(), &text));
+        for f in r9(&loaded) {
+            proptest::prop_assert_eq!(f.severity, Severity::Warning);
+            proptest::prop_assert!(f.found.is_some() && f.expected.is_some());
+            proptest::prop_assert!(f.message.contains("R9 说法"));
+        }
+    }
+}

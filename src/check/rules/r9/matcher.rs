@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use regex::{Captures, Regex};
+use regex::{Captures, Regex, RegexSet};
 
 use crate::model::labels::{AppealKind, OutcomeGroup, RequestRow, APPLICANT_COLUMNS};
 use crate::model::Edition;
@@ -110,6 +110,12 @@ static PATTERNS: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
         })
         .collect()
 });
+/// All patterns at once: one scan tells which patterns can match a sentence
+/// (most sentences match none).
+static SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(PHRASES.iter().map(|p| expand(p.pattern)))
+        .unwrap_or_else(|e| panic!("R9 patterns: {e}"))
+});
 static APPLICATION_NOUNS_RE: LazyLock<Regex> = LazyLock::new(|| regex(APPLICATION_NOUNS));
 static QUALIFIERS_RE: LazyLock<Regex> = LazyLock::new(|| regex(QUALIFIERS));
 static DOCUMENT_NOUNS_RE: LazyLock<Regex> = LazyLock::new(|| regex(DOCUMENT_NOUNS));
@@ -167,6 +173,10 @@ pub(crate) fn sentences(text: &str) -> impl Iterator<Item = &str> {
 /// Every number a paragraph quotes from the tables, sentence by sentence.
 pub(crate) fn read(paragraph: &str, section: Section, edition: Edition) -> Vec<QuotedSentence> {
     let text = normalise(paragraph);
+    // Most paragraphs quote nothing: one scan of the paragraph says so.
+    if !SET.is_match(&text) {
+        return Vec::new();
+    }
     sentences(&text)
         .map(|s| read_sentence(s, section, edition))
         .filter(|s| !s.quotes.is_empty())
@@ -174,8 +184,19 @@ pub(crate) fn read(paragraph: &str, section: Section, edition: Edition) -> Vec<Q
 }
 
 fn read_sentence(s: &str, section: Section, edition: Edition) -> QuotedSentence {
-    let runs = |p: &Phrase, role: Role| {
-        p.role == role && (p.family != Family::Active || edition == Edition::E2021)
+    let hits = SET.matches(s);
+    if !hits.matched_any() {
+        return QuotedSentence {
+            quotes: Vec::new(),
+            mentions_carried_over: false,
+            scope: None,
+        };
+    }
+    let runs = |i: usize, role: Role| {
+        let p = &PHRASES[i];
+        hits.matched(i)
+            && p.role == role
+            && (p.family != Family::Active || edition == Edition::E2021)
     };
     let mut quotes: Vec<Quote> = Vec::new();
     let overlaps = |quotes: &[Quote], start: usize, end: usize| {
@@ -186,7 +207,7 @@ fn read_sentence(s: &str, section: Section, edition: Edition) -> QuotedSentence 
     // candidate that fails its context does not block the others.
     let mut candidates: Vec<(usize, &Compiled, Captures)> = Vec::new();
     for (i, c) in PATTERNS.iter().enumerate() {
-        if runs(c.phrase, Role::Head) {
+        if runs(i, Role::Head) {
             candidates.extend(c.regex.captures_iter(s).map(|caps| (i, c, caps)));
         }
     }
@@ -229,7 +250,11 @@ fn read_sentence(s: &str, section: Section, edition: Edition) -> QuotedSentence 
     // Parts: after a head of their table in the same sentence (Table 2: after
     // the document they count).
     let heads = quotes.len();
-    for c in PATTERNS.iter().filter(|c| runs(c.phrase, Role::Part)) {
+    for (_, c) in PATTERNS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| runs(*i, Role::Part))
+    {
         for caps in c.regex.captures_iter(s) {
             let m = caps.get(0).expect("group 0");
             if overlaps(&quotes, m.start(), m.end()) {
@@ -250,7 +275,11 @@ fn read_sentence(s: &str, section: Section, edition: Edition) -> QuotedSentence 
     }
 
     // "No X".
-    for c in PATTERNS.iter().filter(|c| runs(c.phrase, Role::Zero)) {
+    for (_, c) in PATTERNS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| runs(*i, Role::Zero))
+    {
         for caps in c.regex.captures_iter(s) {
             let m = caps.get(0).expect("group 0");
             // 未收到政府信息公开申请人的…, 未发生…行政复议被纠错: narrower claims.
