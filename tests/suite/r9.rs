@@ -178,6 +178,21 @@ fn a_number_equal_to_a_wrongly_printed_total_says_so() {
         "{}",
         f.message
     );
+    // 平潭 2020 (2019 edition) prints （七）总计 21 while its rows add up to 27 (R2).
+    let data = with_paragraph(
+        corpus("pingtan-2020.html"),
+        "本年度共答复政府信息公开申请21件。",
+    );
+    let findings = r9(&load("pingtan-2020.json", &data));
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(f.row.as_deref(), Some("（七）总计"));
+    assert_eq!(f.expected.as_deref(), Some("27（${requests.total.total}）"));
+    assert!(
+        f.message.contains("印出的总计 21") && f.message.contains("R2"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
