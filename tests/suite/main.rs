@@ -13,6 +13,7 @@ mod cli;
 mod docs;
 mod editions;
 mod layout;
+mod r9;
 mod render;
 mod robustness;
 mod snapshots;
