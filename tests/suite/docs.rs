@@ -117,6 +117,56 @@ fn table4() -> String {
     s
 }
 
+/// Table 2 (2021) for the Chinese user guide: key, where it is printed, what to fill in.
+fn guide_table2() -> String {
+    let mut s = String::from("| 键 | 表中位置 | 填什么 |\n|---|---|---|\n");
+    for block in labels::active_blocks(Edition::E2021) {
+        for row in block.rows {
+            let what = if block.scalar() {
+                block.columns[0].label.to_string()
+            } else {
+                block
+                    .columns
+                    .iter()
+                    .map(|c| format!("`{}` {}", c.key, c.label))
+                    .collect::<Vec<_>>()
+                    .join("，")
+            };
+            let _ = writeln!(
+                s,
+                "| `{}` | {} · {} | {what} |",
+                row.key, block.caption, row.label
+            );
+        }
+    }
+    s
+}
+
+/// Table 3 (2021) for the Chinese user guide, in printed order.
+fn guide_table3() -> String {
+    let mut s = String::from("| 键 | 表三中的行 |\n|---|---|\n");
+    for row in RequestRow::rows_of(Edition::E2021) {
+        if row == RequestRow::CarriedForward {
+            let _ = writeln!(
+                s,
+                "| `total` | {}——**可以不写**，自动计算；写了就核对 |",
+                labels::REQUESTS_TOTAL_ROW
+            );
+        }
+        let label = match row {
+            RequestRow::Granted => format!("{} {}", labels::OUTCOME_LABEL, row.label()),
+            RequestRow::CarriedOver => format!(
+                "{}（应等于去年报告的“{}”）",
+                row.label(),
+                RequestRow::CarriedForward.label()
+            ),
+            _ => row.full_label(),
+        };
+        let _ = writeln!(s, "| `{}` | {label} |", row.key());
+    }
+    s
+}
+
 /// Replaces the text between `<!-- BEGIN GENERATED: name -->` and its END marker.
 fn splice(doc: &str, name: &str, body: &str) -> String {
     let begin = format!("<!-- BEGIN GENERATED: {name} -->\n");
@@ -148,11 +198,25 @@ fn the_data_format_reference_is_generated_from_the_label_table() {
     }
     if std::env::var_os("NIANBAO_BLESS_DOCS").is_some() {
         std::fs::write(&path, &want).unwrap();
+    }
+    assert!(
+        doc == want || std::env::var_os("NIANBAO_BLESS_DOCS").is_some(),
+        "docs/data-format.md differs from the label table; run NIANBAO_BLESS_DOCS=1 cargo test docs and review the diff"
+    );
+    let guide_path = root().join("docs/使用说明.md");
+    let guide = std::fs::read_to_string(&guide_path).unwrap();
+    let want_guide = splice(
+        &splice(&guide, "guide-table2-2021", &guide_table2()),
+        "guide-table3",
+        &guide_table3(),
+    );
+    if std::env::var_os("NIANBAO_BLESS_DOCS").is_some() {
+        std::fs::write(&guide_path, &want_guide).unwrap();
         return;
     }
     assert!(
-        doc == want,
-        "docs/data-format.md differs from the label table; run NIANBAO_BLESS_DOCS=1 cargo test docs and review the diff"
+        guide == want_guide,
+        "docs/使用说明.md differs from the label table; run NIANBAO_BLESS_DOCS=1 cargo test docs and review the diff"
     );
     // Every official row label is in the reference.
     for row in RequestRow::ALL {
