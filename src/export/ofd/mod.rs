@@ -26,7 +26,7 @@ pub use sign::{sign_ofd, with_signatures_entry, Placement, SealSigner, SealSourc
 pub use verify::{verify_ofd, OfdVerification, SealReport};
 
 use crate::model::Report;
-use crate::render::archive::{DATA_NAME, DESCRIPTION_PREFIX, SEAL_PNG_NAME, SEAL_SVG_NAME};
+use crate::render::archive::{DATA_NAME, SEAL_PNG_NAME, SEAL_SVG_NAME};
 use crate::typeset::SealImage;
 use fonts::FontSet;
 use pages::{PageWriter, MM_PER_PT};
@@ -384,7 +384,6 @@ pub(crate) fn extract_from(pkg: &Package) -> Result<super::Extracted, OfdError> 
     let seal = attachment(SEAL_PNG_NAME)
         .map(|b| (SEAL_PNG_NAME.to_string(), b))
         .or_else(|| attachment(SEAL_SVG_NAME).map(|b| (SEAL_SVG_NAME.to_string(), b)));
-    let _ = DESCRIPTION_PREFIX;
     Ok(super::Extracted {
         data,
         version,

@@ -205,7 +205,11 @@ fn sign_bytes(bytes: &[u8], signer: &SealSigner) -> Result<Vec<u8>, OfdError> {
         let ofd_xml = pkg.get("OFD.xml").unwrap_or_default().to_vec();
         pkg.set("OFD.xml", with_signatures_entry(&ofd_xml, &signs_loc)?);
     }
-    let seal = make_seal(signer, &info, time, generalized)?;
+    // Entry order: the signature list, then this seal's files.
+    if pkg.get(&signs_path).is_none() {
+        pkg.set(&signs_path, Vec::new());
+    }
+    let seal = make_seal(signer, &info, generalized)?;
     pkg.set(&seal_path, seal);
 
     // Signature.xml: the references of every file but the signature lists and this signature's own.
@@ -300,7 +304,6 @@ fn sign_bytes(bytes: &[u8], signer: &SealSigner) -> Result<Vec<u8>, OfdError> {
 fn make_seal(
     signer: &SealSigner,
     info: &super::verify::DocumentInfo,
-    time: u64,
     now: GeneralizedTime,
 ) -> Result<Vec<u8>, OfdError> {
     let e = |e: der::Error| OfdError::sign(format!("the seal: {e}"));
@@ -350,7 +353,6 @@ fn make_seal(
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     };
-    let _ = time;
     let seal_info = SesSealInfo {
         header: SesHeader {
             id: Ia5String::new("ES").map_err(e)?,
