@@ -634,32 +634,33 @@ fn pki() -> &'static Pki {
                     &csr,
                 ],
             );
-            openssl(
-                d,
-                &[
-                    "x509",
-                    "-req",
-                    "-in",
-                    &csr,
-                    "-CA",
-                    "ca.pem",
-                    "-CAkey",
-                    "ca.key",
-                    "-sm3",
-                    "-sigopt",
-                    "distid:1234567812345678",
-                    "-vfyopt",
-                    "distid:1234567812345678",
-                    "-set_serial",
-                    "4097",
-                    "-days",
-                    "365",
-                    "-extfile",
-                    "leaf.cnf",
-                    "-out",
-                    &pem,
-                ],
-            );
+            // The signer's certificate signed with the GM/T default ID, the
+            // maker's with OpenSSL's own default (an empty ID): both occur.
+            let mut args = vec![
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-sm3",
+                "-vfyopt",
+                "distid:1234567812345678",
+                "-set_serial",
+                "4097",
+                "-days",
+                "365",
+                "-extfile",
+                "leaf.cnf",
+                "-out",
+                &pem,
+            ];
+            if name == "signer" {
+                args.extend_from_slice(&["-sigopt", "distid:1234567812345678"]);
+            }
+            openssl(d, &args);
         }
         openssl(
             d,
@@ -779,8 +780,11 @@ def rs(der):
     (_, _, a, b), (_, _, c, d) = children(der, 0)
     return der[a:b].lstrip(b'\0').rjust(32, b'\0').hex() + der[c:d].lstrip(b'\0').rjust(32, b'\0').hex()
 def verify(cert, msg, sig):
-    pub = spki_point(cert)[1:].hex()
-    return sm2.CryptSM2(public_key=pub, private_key=None).verify_with_sm3(rs(sig), msg)
+    c = sm2.CryptSM2(public_key='', private_key=None)
+    # Set the key (x || y, hex) directly: the constructor's lstrip("04") also
+    # eats a leading 0 or 4 of x.
+    c.public_key = spki_point(cert)[1:].hex()
+    return c.verify_with_sm3(rs(sig), msg)
 ofd = E.fromstring(z.read('OFD.xml'))
 sigs_loc = ofd.find(f'{NS}DocBody/{NS}Signatures').text.strip().lstrip('/')
 for s in E.fromstring(z.read(sigs_loc)).iter(f'{NS}Signature'):

@@ -208,13 +208,32 @@ pub(crate) fn sm2_public_key(cert: &Certificate) -> Result<sm2::dsa::VerifyingKe
         .map_err(|e| format!("the SM2 public key of {}: {e}", x509::subject(cert)))
 }
 
-/// Checks an SM2-with-SM3 signature (DER) over `message` with a certificate's key.
+/// Checks an SM2-with-SM3 signature (DER) over `message` with a certificate's
+/// key and the default signer ID.
 pub(crate) fn sm2_verify(
     cert: &Certificate,
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), String> {
-    let key = sm2_public_key(cert)?;
+    sm2_verify_as(cert, DIST_ID, message, signature)
+}
+
+/// The same, with another signer ID.
+fn sm2_verify_as(
+    cert: &Certificate,
+    dist_id: &str,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), String> {
+    sm2_public_key(cert)?;
+    let bytes = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .subject_public_key
+        .as_bytes()
+        .ok_or("the public key is not whole bytes")?;
+    let key = sm2::dsa::VerifyingKey::from_sec1_bytes(dist_id, bytes)
+        .map_err(|e| format!("the SM2 public key of {}: {e}", x509::subject(cert)))?;
     let sig = sm2::dsa::Signature::from_der(signature)
         .map_err(|e| format!("the SM2 signature is not DER (r, s): {e}"))?;
     key.verify(message, &sig)
@@ -231,7 +250,9 @@ fn sm2_issued_by(cert: &Certificate, issuer: &Certificate) -> bool {
     let (Ok(tbs), Some(sig)) = (cert.tbs_certificate.to_der(), cert.signature.as_bytes()) else {
         return false;
     };
-    sm2_verify(issuer, &tbs, sig).is_ok()
+    // GM/T 0015 certificates are signed with the default ID; OpenSSL 3 signs
+    // with an empty ID unless told `-sigopt distid:1234567812345678`.
+    sm2_verify(issuer, &tbs, sig).is_ok() || sm2_verify_as(issuer, "", &tbs, sig).is_ok()
 }
 
 /// Walks from `leaf` to a trusted root through the trust roots, checking each
