@@ -202,7 +202,10 @@ impl Publisher {
         let prepared = self.prepare(loaded, options, export.archive)?;
         let report = &loaded.report;
         let (y, m, d) = export::creation_date(report);
-        let world_seal = prepared.seal.clone();
+        let ofd_options = export.ofd.then(|| export::ofd::OfdOptions {
+            archive_data: prepared.archive_data.clone(),
+            seal: prepared.seal.clone(),
+        });
         let mut world = typeset::world(
             prepared.source,
             self.library.clone(),
@@ -211,10 +214,6 @@ impl Publisher {
             self.fonts.clone(),
             typeset::datetime(y, m, d),
         );
-        let ofd_options = export.ofd.then(|| export::ofd::OfdOptions {
-            archive_data: prepared.archive_data.clone(),
-            seal: world_seal.clone(),
-        });
         if let Some(data) = prepared.archive_data {
             world = world.with_archive_data(typst::foundations::Bytes::new(data));
         }
