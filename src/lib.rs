@@ -73,6 +73,7 @@ pub struct RenderOptions {
 /// A rendered report.
 #[derive(Clone, Debug)]
 pub struct Rendered {
+    /// The output file: a PDF, or an OFD package with `ExportOptions::ofd`.
     pub pdf: Vec<u8>,
     pub pages: usize,
     /// Where the time went.
@@ -188,7 +189,8 @@ impl Publisher {
     }
 
     /// Renders a loaded report to PDF bytes with export options: a PDF/A
-    /// standard, or an archival copy (PDF/A-3b with the data attached).
+    /// standard, or an archival copy (PDF/A-3b with the data attached); or,
+    /// with `export.ofd`, to an OFD package from the same pages.
     pub fn render_with(
         &self,
         loaded: &Loaded,
@@ -200,6 +202,10 @@ impl Publisher {
         let prepared = self.prepare(loaded, options, export.archive)?;
         let report = &loaded.report;
         let (y, m, d) = export::creation_date(report);
+        let ofd_options = export.ofd.then(|| export::ofd::OfdOptions {
+            archive_data: prepared.archive_data.clone(),
+            seal: prepared.seal.clone(),
+        });
         let mut world = typeset::world(
             prepared.source,
             self.library.clone(),
@@ -214,7 +220,10 @@ impl Publisher {
         let prepared_at = std::time::Instant::now();
         let doc = typeset::compile(&world)?;
         let laid_out_at = std::time::Instant::now();
-        let pdf = export::pdf_with(&doc, report, export)?;
+        let pdf = match &ofd_options {
+            Some(o) => export::ofd::ofd(&doc, report, o).map_err(export::ExportError::from)?,
+            None => export::pdf_with(&doc, report, export)?,
+        };
         Ok(Rendered {
             pages: doc.pages().len(),
             pdf,

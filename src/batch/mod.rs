@@ -301,15 +301,17 @@ pub fn run(
     })?;
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut named: Vec<Named> = Vec::with_capacity(jobs.len());
+    let ext = if options.export.ofd { ".ofd" } else { ".pdf" };
     for (job, identity) in jobs.into_iter().zip(identities) {
         let output = identity.map(|(agency, year)| {
-            let base = output_name(&agency, year);
+            let pdf = output_name(&agency, year);
+            let base = format!("{}{ext}", pdf.strip_suffix(".pdf").unwrap_or(&pdf));
             let n = used.entry(base.to_lowercase()).or_insert(0);
             *n += 1;
             if *n == 1 {
                 base
             } else {
-                format!("{}-{}.pdf", base.trim_end_matches(".pdf"), n)
+                format!("{}-{}{ext}", base.strip_suffix(ext).unwrap_or(&base), n)
             }
         });
         named.push(Named { job, output });

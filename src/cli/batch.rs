@@ -49,6 +49,9 @@ pub struct BatchArgs {
     /// Make archival copies: PDF/A-3b with each report's data attached.
     #[arg(long)]
     pub archive: bool,
+    /// Write OFD packages (GB/T 33190-2016), named .ofd, instead of PDFs.
+    #[arg(long, conflicts_with_all = ["pdf_standard", "sign"])]
+    pub ofd: bool,
     /// Sign every output (PAdES, as `nianbao sign`) with --key and --cert.
     #[arg(long, requires_all = ["key", "cert"])]
     pub sign: bool,
@@ -142,6 +145,7 @@ pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
         export: export::ExportOptions {
             standard: args.pdf_standard,
             archive: args.archive,
+            ofd: args.ofd,
         },
         cache_age: args.cache_age,
         sign: signer,

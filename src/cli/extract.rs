@@ -21,7 +21,12 @@ pub struct ExtractArgs {
 
 pub fn extract(args: ExtractArgs, printer: &Printer) -> CliResult {
     let bytes = export::read_pdf(&args.input)?;
-    let x = export::extract_data(&args.input.display().to_string(), &bytes)?;
+    let name = args.input.display().to_string();
+    let x = if export::ofd::is_ofd(&bytes) {
+        export::ofd::extract_data(&name, &bytes).map_err(export::ExportError::from)?
+    } else {
+        export::extract_data(&name, &bytes)?
+    };
     match &args.output {
         Some(path) => {
             if let Some((name, seal)) = &x.seal {

@@ -8,7 +8,9 @@ mod init;
 mod printer;
 mod render;
 mod sign;
+mod sign_ofd;
 mod verify;
+mod verify_ofd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -123,6 +125,12 @@ enum Command {
         after_help = "Examples:\n  nianbao render report.toml --archive -o copy.pdf\n  nianbao sign copy.pdf --key key.pem --cert cert.pem --chain ca.pem -o signed.pdf\n  nianbao sign copy.pdf --key key.pem --cert cert.pem --tsa http://127.0.0.1:3180/ -o signed.pdf\n\nThe signature is added as an incremental update: the original bytes (and any earlier\nsignature) stay intact. Keys: PKCS#8 PEM, RSA or P-256. Nothing is written on error."
     )]
     Sign(sign::SignArgs),
+    /// Seal an OFD package with a GB/T 38540 electronic seal (SM2 with SM3).
+    #[command(
+        name = "sign-ofd",
+        after_help = "Examples:\n  nianbao render report.toml --ofd --archive -o copy.ofd\n  nianbao sign-ofd copy.ofd --key sm2.key --cert sm2.pem --seal-image seal.png -o sealed.ofd\n  nianbao sign-ofd copy.ofd --key sm2.key --cert sm2.pem --seal-image seal.png --page 1 --at 120,200\n\nKeys and certificates: SM2 (e.g. `openssl genpkey -algorithm SM2`). A seal with legal effect needs\ncertified hardware and a seal-issuing authority: nianbao writes the format (GB/T 38540-2020, v4).\nA seal made elsewhere can be given with --seal Seal.esl. Nothing is written on error."
+    )]
+    SignOfd(sign_ofd::SignOfdArgs),
     /// Verify a signed PDF: signatures, certificate chain, PAdES level, time-stamp, archived data.
     #[command(
         after_help = "Examples:\n  nianbao verify signed.pdf --trust root.pem\n  nianbao verify signed.pdf --trust root.pem --format json\n\nExit 0 only when every signature is intact, valid and trusted, the whole file is signed,\nand (for archival copies) re-rendering the embedded data reproduces the signed revision."
@@ -230,6 +238,7 @@ fn run(command: Command, printer: &Printer) -> CliResult {
         Command::Typst(args) => render::typst(args, printer),
         Command::Fonts(args) => fonts::fonts(args, printer),
         Command::Sign(args) => sign::sign(args, printer),
+        Command::SignOfd(args) => sign_ofd::sign_ofd(args, printer),
         Command::Verify(args) => verify::verify(args, printer),
         Command::Extract(args) => extract::extract(args, printer),
     }

@@ -33,6 +33,10 @@ pub struct RenderArgs {
     /// Make an archival copy: PDF/A-3b with the report's data attached (take it out with `nianbao extract`).
     #[arg(long)]
     pub archive: bool,
+    /// Write an OFD package (GB/T 33190-2016) from the same pages instead of a PDF
+    /// (with --archive, the data attached); seal it with `nianbao sign-ofd`.
+    #[arg(long, conflicts_with = "pdf_standard")]
+    pub ofd: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -58,12 +62,12 @@ pub struct TypstArgs {
     pub fonts: FontArgs,
 }
 
-/// The default output path: next to the data file, with `.pdf`.
-fn default_output(data: &Path) -> PathBuf {
+/// The default output path: next to the data file, with `.pdf` (`.ofd`).
+fn default_output(data: &Path, ext: &str) -> PathBuf {
     if data == Path::new("-") {
-        PathBuf::from("report.pdf")
+        PathBuf::from("report").with_extension(ext)
     } else {
-        data.with_extension("pdf")
+        data.with_extension(ext)
     }
 }
 
@@ -71,7 +75,7 @@ pub fn render(args: RenderArgs, printer: &Printer) -> CliResult {
     let output = args
         .output
         .clone()
-        .unwrap_or_else(|| default_output(&args.data));
+        .unwrap_or_else(|| default_output(&args.data, if args.ofd { "ofd" } else { "pdf" }));
     // Check first: a report that breaks a rule of the format is not printed.
     let (loaded, findings) = load_and_check(&args.data, &args.input, None)?;
     let file = loaded.source.name.clone();
@@ -105,6 +109,7 @@ pub fn render(args: RenderArgs, printer: &Printer) -> CliResult {
     let export_options = export::ExportOptions {
         standard: args.pdf_standard,
         archive: args.archive,
+        ofd: args.ofd,
     };
     let options = args.fonts.render_options(args.seal.as_deref())?;
     let rendered = publisher.render_with(&loaded, &options, &export_options)?;

@@ -15,8 +15,8 @@ use super::{exit, CliResult, FontArgs, Printer};
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// The signed PDF.
-    #[arg(value_name = "COPY.pdf")]
+    /// The signed PDF, or a sealed OFD package.
+    #[arg(value_name = "COPY.pdf|COPY.ofd")]
     pub input: PathBuf,
     /// A trusted root certificate (PEM; repeatable, or several in one file).
     #[arg(long, value_name = "ROOT.pem")]
@@ -27,6 +27,15 @@ pub struct VerifyArgs {
 
 /// Re-renders extracted data as an archival copy, with the seal from the copy.
 pub fn rerender(publisher: &Publisher, extracted: &Extracted) -> Result<Vec<u8>, String> {
+    rerender_as(publisher, extracted, &ExportOptions::archive())
+}
+
+/// Re-renders extracted data with the given export options (a PDF or an OFD copy).
+fn rerender_as(
+    publisher: &Publisher,
+    extracted: &Extracted,
+    export: &ExportOptions,
+) -> Result<Vec<u8>, String> {
     let text = String::from_utf8(extracted.data.clone()).map_err(|e| e.to_string())?;
     let loaded = load_str(nianbao::render::archive::DATA_NAME, &text, Format::Json)
         .map_err(|e| e.to_string())?;
@@ -39,7 +48,7 @@ pub fn rerender(publisher: &Publisher, extracted: &Extracted) -> Result<Vec<u8>,
         ..RenderOptions::default()
     };
     publisher
-        .render_with(&loaded, &options, &ExportOptions::archive())
+        .render_with(&loaded, &options, export)
         .map(|r| r.pdf)
         .map_err(|e| e.to_string())
 }
@@ -51,6 +60,22 @@ pub fn verify(args: VerifyArgs, printer: &Printer) -> CliResult {
     }
     let bytes = export::read_pdf(&args.input)?;
     let publisher = args.fonts.publisher()?;
+    if export::ofd::is_ofd(&bytes) {
+        return super::verify_ofd::verify(
+            &args,
+            &bytes,
+            trust,
+            &|x: &Extracted| {
+                let options = ExportOptions {
+                    ofd: true,
+                    archive: true,
+                    standard: None,
+                };
+                rerender_as(&publisher, x, &options)
+            },
+            printer,
+        );
+    }
     let rerender = |x: &Extracted| rerender(&publisher, x);
     let v = export::verify_pdf(
         &args.input.display().to_string(),

@@ -6,6 +6,7 @@
 
 mod archive;
 mod cms;
+pub mod ofd;
 mod pdf;
 mod pdfdoc;
 mod sign;
@@ -44,6 +45,9 @@ pub enum ExportError {
     /// The file is not an archival copy, or its data cannot be taken out.
     #[error("{file}: {reason}")]
     Archive { file: String, reason: String },
+    /// An OFD copy could not be written, sealed or read ([`ofd`]).
+    #[error(transparent)]
+    Ofd(#[from] ofd::OfdError),
 }
 
 impl ExportError {

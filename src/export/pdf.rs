@@ -39,6 +39,9 @@ pub struct ExportOptions {
     /// An archival copy (`--archive`): PDF/A-3b with the report's data attached
     /// as canonical JSON (and the seal image, when there is one).
     pub archive: bool,
+    /// An OFD package (GB/T 33190) instead of a PDF (`--ofd`; with `archive`,
+    /// the data attached as OFD Attachments).
+    pub ofd: bool,
 }
 
 impl ExportOptions {
@@ -47,11 +50,17 @@ impl ExportOptions {
         ExportOptions {
             standard: Some(PdfStandard::A3b),
             archive: true,
+            ofd: false,
         }
     }
 
     /// The standard in force, checking the options agree with each other.
     pub fn effective_standard(&self) -> Result<Option<PdfStandard>, ExportError> {
+        if self.ofd && self.standard.is_some() {
+            return Err(ExportError::Options(
+                "--pdf-standard applies to PDFs; an OFD copy (--ofd) has none".into(),
+            ));
+        }
         match (self.archive, self.standard) {
             (true, Some(PdfStandard::A2b)) => Err(ExportError::Options(
                 "--archive makes a PDF/A-3b copy (PDF/A-2b cannot carry the data); leave out --pdf-standard a-2b".into(),

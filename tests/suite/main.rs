@@ -1,6 +1,6 @@
 //! The integration tests: one test binary (Typst and the fonts are linked once),
 //! one module per area. Every figure is read back from the outputs with
-//! independent tools (poppler-utils, qpdf, pdfsig, pyHanko, mutool, …);
+//! independent tools (poppler-utils, qpdf, pdfsig, pyHanko, mutool, ofd-core, ofdkit, gmssl, …);
 //! `scripts/test` installs them.
 
 mod common;
@@ -13,6 +13,7 @@ mod cli;
 mod docs;
 mod editions;
 mod layout;
+mod ofd;
 mod r9;
 mod render;
 mod robustness;
