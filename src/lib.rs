@@ -195,7 +195,7 @@ impl Publisher {
         options: &RenderOptions,
         export: &export::ExportOptions,
     ) -> Result<Rendered, Error> {
-        export.effective_standard()?;
+        export.effective_standards()?;
         let started = std::time::Instant::now();
         let prepared = self.prepare(loaded, options, export.archive)?;
         let report = &loaded.report;

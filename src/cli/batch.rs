@@ -43,9 +43,10 @@ pub struct BatchArgs {
     /// cache is emptied after every document.
     #[arg(long, value_name = "N", default_value_t = 0, hide = true)]
     pub cache_age: usize,
-    /// Conform to PDF/A: a-2b or a-3b.
-    #[arg(long, value_name = "STANDARD")]
-    pub pdf_standard: Option<export::PdfStandard>,
+    /// Conform to PDF standards: one PDF/A level (a-2b, a-2a, a-3b, a-3a) and/or
+    /// ua-1 (PDF/UA-1, accessible), e.g. `a-2a,ua-1`.
+    #[arg(long, value_name = "STANDARD[,STANDARD]", value_delimiter = ',')]
+    pub pdf_standard: Vec<export::PdfStandard>,
     /// Make archival copies: PDF/A-3b with each report's data attached.
     #[arg(long)]
     pub archive: bool,
@@ -140,7 +141,7 @@ pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
         skip_unchanged: args.skip_unchanged,
         render: args.fonts.render_options(None)?,
         export: export::ExportOptions {
-            standard: args.pdf_standard,
+            standards: args.pdf_standard.clone(),
             archive: args.archive,
         },
         cache_age: args.cache_age,

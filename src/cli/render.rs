@@ -27,9 +27,11 @@ pub struct RenderArgs {
     /// bad values (R5, R6) are never printed: fix them.
     #[arg(long)]
     pub force: bool,
-    /// Conform to PDF/A: a-2b or a-3b (a glyph missing from its font is then an error).
-    #[arg(long, value_name = "STANDARD")]
-    pub pdf_standard: Option<export::PdfStandard>,
+    /// Conform to PDF standards: one PDF/A level (a-2b, a-2a, a-3b, a-3a) and/or
+    /// ua-1 (PDF/UA-1, accessible), e.g. `a-2a,ua-1`. Anything a standard forbids
+    /// (a glyph missing from its font, …) is then an error.
+    #[arg(long, value_name = "STANDARD[,STANDARD]", value_delimiter = ',')]
+    pub pdf_standard: Vec<export::PdfStandard>,
     /// Make an archival copy: PDF/A-3b with the report's data attached (take it out with `nianbao extract`).
     #[arg(long)]
     pub archive: bool,
@@ -49,7 +51,8 @@ pub struct TypstArgs {
     pub output: Option<PathBuf>,
     /// Write a whole Typst project to DIR instead: main.typ, nianbao.typ (the
     /// style library), roles.typ (the fonts by role) and the seal image, so that
-    /// `typst compile --root DIR DIR/main.typ --font-path fonts/fandol` builds it.
+    /// `typst compile --features a11y-extras --root DIR DIR/main.typ --font-path
+    /// fonts/fandol` builds it.
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub project: Option<PathBuf>,
     #[command(flatten)]
@@ -103,7 +106,7 @@ pub fn render(args: RenderArgs, printer: &Printer) -> CliResult {
     }
     let publisher = args.fonts.publisher()?;
     let export_options = export::ExportOptions {
-        standard: args.pdf_standard,
+        standards: args.pdf_standard.clone(),
         archive: args.archive,
     };
     let options = args.fonts.render_options(args.seal.as_deref())?;

@@ -25,7 +25,8 @@ pub struct VerifyArgs {
     pub fonts: FontArgs,
 }
 
-/// Re-renders extracted data as an archival copy, with the seal from the copy.
+/// Re-renders extracted data as an archival copy, with the seal from the copy
+/// and the standards it declares (PDF/A-3b or -3a, and PDF/UA-1).
 pub fn rerender(publisher: &Publisher, extracted: &Extracted) -> Result<Vec<u8>, String> {
     let text = String::from_utf8(extracted.data.clone()).map_err(|e| e.to_string())?;
     let loaded = load_str(nianbao::render::archive::DATA_NAME, &text, Format::Json)
@@ -39,7 +40,14 @@ pub fn rerender(publisher: &Publisher, extracted: &Extracted) -> Result<Vec<u8>,
         ..RenderOptions::default()
     };
     publisher
-        .render_with(&loaded, &options, &ExportOptions::archive())
+        .render_with(
+            &loaded,
+            &options,
+            &ExportOptions {
+                standards: extracted.standards.clone(),
+                archive: true,
+            },
+        )
         .map(|r| r.pdf)
         .map_err(|e| e.to_string())
 }

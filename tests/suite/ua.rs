@@ -1,0 +1,562 @@
+//! Accessible PDFs (`--pdf-standard ua-1`, PDF/UA-1), alone and with PDF/A.
+//!
+//! Checked with tools that are not ours: page-validation's PDF/UA-1 profile
+//! ("ua1", 104 rules of ISO 14289-1: identification, tagging of all content,
+//! the structure tree and role map, table and heading structure, alternative
+//! texts, languages, fonts, DisplayDocTitle …) and its PDF/A profiles; the
+//! objects read with `qpdf --json`; the structure tree with each element's text
+//! read with poppler (`pdfinfo -struct-text`), and every number of Tables 3 and
+//! 4 found by the texts of its header cells (/ID, /Headers), as a screen reader
+//! announces it. The expected numbers and labels come from the data file (read
+//! here with the `toml` crate) and the official form, not from nianbao.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+use crate::common::tagged::{self, cell_headed_by, resolve_cells, struct_tree, QpdfJson};
+use crate::common::*;
+
+fn nianbao() -> Command {
+    Command::cargo_bin("nianbao").unwrap()
+}
+
+/// Renders `data` with extra arguments into `dir/name`.
+fn render(dir: &Path, data: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    nianbao()
+        .arg("render")
+        .arg(data)
+        .args(args)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+/// The long report (date, seal, items with heading lines, Table 3 across two
+/// pages) as an accessible PDF with a PNG seal.
+fn long_ua(dir: &Path) -> PathBuf {
+    let seal = fixture("archive-seal.png");
+    render(
+        dir,
+        &fixture("long-report.toml"),
+        "ua.pdf",
+        &["--pdf-standard", "ua-1", "--seal", seal.to_str().unwrap()],
+    )
+}
+
+fn data() -> toml::Value {
+    toml::from_str(&std::fs::read_to_string(fixture("long-report.toml")).unwrap()).unwrap()
+}
+
+/// A row of Table 3 or 4's numbers in the data file.
+fn numbers(data: &toml::Value, table: &str, key: &str) -> Vec<i64> {
+    data[table][key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{table}.{key}"))
+        .iter()
+        .map(|v| v.as_integer().unwrap())
+        .collect()
+}
+
+#[test]
+fn accessible_pdf_passes_the_pdf_ua_validator() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = long_ua(dir.path());
+    assert_eq!(page_validation_failures(&pdf, "ua1"), Vec::<String>::new());
+    cff_widths_agree_with_w(&pdf);
+    // A default PDF is tagged too, but does not claim PDF/UA: the validator
+    // says what is missing, so a pass above means something.
+    let plain = render(dir.path(), &fixture("long-report.toml"), "plain.pdf", &[]);
+    let failures = page_validation_failures(&plain, "ua1");
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.starts_with("PDFUA1-ID-SCHEMA-001"))
+            && failures
+                .iter()
+                .any(|f| f.starts_with("PDFUA1-VIEWER-PREFERENCES-001")),
+        "{failures:?}"
+    );
+}
+
+#[test]
+fn document_language_title_and_identification() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = long_ua(dir.path());
+    let json = QpdfJson::load(&pdf);
+    let catalog = json.catalog();
+    assert_eq!(tagged::text(&catalog["/Lang"]), "zh-CN");
+    assert_eq!(catalog["/MarkInfo"]["/Marked"], true);
+    assert_eq!(
+        json.resolve(&catalog["/ViewerPreferences"])["/DisplayDocTitle"],
+        true,
+        "the title, not the file name, is the window title"
+    );
+    let title = "示例县人民政府办公室2023年政府信息公开工作年度报告";
+    assert_eq!(info_value(&pdfinfo(&pdf), "Title"), title);
+    let bytes = std::fs::read(&pdf).unwrap();
+    let xmp = String::from_utf8_lossy(&bytes);
+    assert!(
+        xmp.contains("<pdfuaid:part>1</pdfuaid:part>"),
+        "PDF/UA-1 identification"
+    );
+    assert!(xmp.contains(&format!("<rdf:li xml:lang=\"x-default\">{title}</rdf:li>")));
+}
+
+#[test]
+fn headings_are_tagged_as_headings_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = long_ua(dir.path());
+    let json = QpdfJson::load(&pdf);
+    let headings: Vec<(String, String)> = json
+        .struct_elements()
+        .into_iter()
+        .filter(|e| e["/S"].as_str().unwrap().starts_with("/H"))
+        .map(|e| {
+            (
+                e["/S"].as_str().unwrap().to_string(),
+                tagged::text(&e["/T"]),
+            )
+        })
+        .collect();
+    // The six part headings of the official form, as H1.
+    let parts = [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ];
+    let h1: Vec<&str> = headings
+        .iter()
+        .filter(|(s, _)| s == "/H1")
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert_eq!(h1, parts);
+    // The items of 五 with a heading line of their own, as H2 after its H1.
+    let data = data();
+    let items: Vec<String> = data["problems"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let number = ["（一）", "（二）", "（三）", "（四）"][i];
+            format!("{number}{}", item["title"].as_str().unwrap())
+        })
+        .collect();
+    let after_five: Vec<&(String, String)> = headings
+        .iter()
+        .skip_while(|(_, t)| t != parts[4])
+        .skip(1)
+        .take_while(|(s, _)| s != "/H1")
+        .collect();
+    assert_eq!(
+        after_five,
+        items
+            .iter()
+            .map(|t| ("/H2".to_string(), t.clone()))
+            .collect::<Vec<_>>()
+            .iter()
+            .collect::<Vec<_>>()
+    );
+    // Run-in item titles (（一）主动公开工作。 …) stay in their paragraphs.
+    assert!(!headings
+        .iter()
+        .any(|(_, t)| t.starts_with("（一）主动公开")));
+}
+
+#[test]
+fn the_seal_has_alternative_text_and_page_numbers_are_artifacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = long_ua(dir.path());
+    let json = QpdfJson::load(&pdf);
+    let figures: Vec<String> = json
+        .struct_elements()
+        .into_iter()
+        .filter(|e| e["/S"] == "/Figure")
+        .map(|e| tagged::text(&e["/Alt"]))
+        .collect();
+    assert_eq!(figures, ["示例县人民政府办公室印章"]);
+
+    // The page numbers are printed (pdftotext sees them) but are not content of
+    // the structure tree: they are artifacts (page-validation's content-tagging
+    // rule checks that everything else is tagged).
+    let pages: usize = info_value(&pdfinfo(&pdf), "Pages").parse().unwrap();
+    let printed = pdf_text(&pdf);
+    for n in 1..=pages {
+        assert!(printed.contains(&format!("— {n} —")), "page number {n}");
+    }
+    let tree = struct_tree(&pdf).text();
+    assert!(
+        !tree.contains('—'),
+        "a page number is in the structure tree"
+    );
+    assert!(tree.contains("结转下年度继续办理"));
+    // … marked as pagination artifacts in the page contents.
+    let qdf = dir.path().join("qdf.pdf");
+    tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf.to_str().unwrap(),
+            qdf.to_str().unwrap(),
+        ],
+    );
+    let contents = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    assert!(contents.matches("/Artifact<</Type/Pagination").count() >= pages);
+}
+
+/// Table 3 of the 2021 form: the row labels (with the labels they are nested
+/// in) and the column labels (with theirs), as printed on the official form.
+const REQUEST_ROWS: &[(&str, &[&str])] = &[
+    ("new", &["一、本年新收政府信息公开申请数量"]),
+    ("carried_over", &["二、上年结转政府信息公开申请数量"]),
+    ("granted", &["三、本年度办理结果", "（一）予以公开"]),
+    (
+        "partially_granted",
+        &[
+            "三、本年度办理结果",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        ],
+    ),
+    ("denied_state_secret", &["（三）不予公开", "1.属于国家秘密"]),
+    (
+        "denied_prohibited_by_law",
+        &["（三）不予公开", "2.其他法律行政法规禁止公开"],
+    ),
+    (
+        "denied_security_stability",
+        &["（三）不予公开", "3.危及“三安全一稳定”"],
+    ),
+    (
+        "denied_third_party_rights",
+        &["（三）不予公开", "4.保护第三方合法权益"],
+    ),
+    (
+        "denied_internal_affairs",
+        &["（三）不予公开", "5.属于三类内部事务信息"],
+    ),
+    (
+        "denied_process_information",
+        &["（三）不予公开", "6.属于四类过程性信息"],
+    ),
+    (
+        "denied_enforcement_files",
+        &["（三）不予公开", "7.属于行政执法案卷"],
+    ),
+    (
+        "denied_query_matters",
+        &["（三）不予公开", "8.属于行政查询事项"],
+    ),
+    (
+        "unable_not_held",
+        &["（四）无法提供", "1.本机关不掌握相关政府信息"],
+    ),
+    (
+        "unable_needs_creation",
+        &["（四）无法提供", "2.没有现成信息需要另行制作"],
+    ),
+    (
+        "unable_still_unclear",
+        &["（四）无法提供", "3.补正后申请内容仍不明确"],
+    ),
+    (
+        "rejected_petitions",
+        &["（五）不予处理", "1.信访举报投诉类申请"],
+    ),
+    ("rejected_repeated", &["（五）不予处理", "2.重复申请"]),
+    (
+        "rejected_publications",
+        &["（五）不予处理", "3.要求提供公开出版物"],
+    ),
+    (
+        "rejected_excessive",
+        &["（五）不予处理", "4.无正当理由大量反复申请"],
+    ),
+    (
+        "rejected_confirmation",
+        &["（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"],
+    ),
+    (
+        "other_no_correction",
+        &[
+            "（六）其他处理",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        ],
+    ),
+    (
+        "other_unpaid_fees",
+        &[
+            "（六）其他处理",
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        ],
+    ),
+    ("other_other", &["（六）其他处理", "3.其他"]),
+    ("carried_forward", &["四、结转下年度继续办理"]),
+];
+
+/// The seven number columns of Table 3: 自然人, the five kinds of 法人或其他组织, 总计.
+const REQUEST_COLUMNS: [&[&str]; 7] = [
+    &["申请人情况", "自然人"],
+    &["申请人情况", "法人或其他组织", "商业企业"],
+    &["申请人情况", "法人或其他组织", "科研机构"],
+    &["申请人情况", "法人或其他组织", "社会公益组织"],
+    &["申请人情况", "法人或其他组织", "法律服务机构"],
+    &["申请人情况", "法人或其他组织", "其他"],
+    &["申请人情况", "总计"],
+];
+
+#[test]
+fn every_number_of_table_3_is_named_by_its_row_and_column_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = long_ua(dir.path());
+    let tree = struct_tree(&pdf);
+    let tables: Vec<&tagged::Element> = tree
+        .descendants()
+        .into_iter()
+        .filter(|e| e.kind == "Table")
+        .collect();
+    let table3 = tables
+        .iter()
+        .find(|t| t.text().contains("勾稽关系"))
+        .expect("Table 3");
+    let cells = resolve_cells(table3);
+    // The three header rows and the row labels are header cells.
+    let headers: Vec<&tagged::ResolvedCell> = cells.iter().filter(|c| c.kind == "TH").collect();
+    for label in ["申请人情况", "自然人", "法人或其他组织", "商业企业", "总计"]
+    {
+        assert!(headers.iter().any(|h| h.text == label), "{label} is a TH");
+    }
+    for (_, row) in REQUEST_ROWS {
+        let label = row.last().unwrap();
+        assert!(
+            headers.iter().any(|h| h.text == *label),
+            "{label} is a header cell"
+        );
+    }
+
+    let data = data();
+    let mut outcome_total = [0i64; 7];
+    let mut checked = 0;
+    for (key, row) in REQUEST_ROWS {
+        let mut values = numbers(&data, "requests", key);
+        values.push(values.iter().sum());
+        if row[0] != "一、本年新收政府信息公开申请数量"
+            && row[0] != "二、上年结转政府信息公开申请数量"
+            && row[0] != "四、结转下年度继续办理"
+        {
+            for (t, v) in outcome_total.iter_mut().zip(&values) {
+                *t += v;
+            }
+        }
+        for (column, value) in REQUEST_COLUMNS.iter().zip(&values) {
+            let labels: Vec<&str> = row.iter().chain(column.iter()).copied().collect();
+            let cell = cell_headed_by(&cells, &labels);
+            assert_eq!(cell.text, value.to_string(), "{labels:?}");
+            checked += 1;
+        }
+    }
+    // （七）总计 is in the outcome, under 三、本年度办理结果.
+    for (column, value) in REQUEST_COLUMNS.iter().zip(&outcome_total) {
+        let mut labels = vec!["三、本年度办理结果", "（七）总计"];
+        labels.extend(column.iter());
+        assert_eq!(cell_headed_by(&cells, &labels).text, value.to_string());
+        checked += 1;
+    }
+    assert_eq!(checked, 25 * 7);
+    // Every data cell of the table was reached.
+    assert_eq!(cells.iter().filter(|c| c.kind == "TD").count(), 25 * 7);
+}
+
+#[test]
+fn table_4_and_table_2_cells_have_their_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = long_ua(dir.path());
+    let tree = struct_tree(&pdf);
+    let tables: Vec<&tagged::Element> = tree
+        .descendants()
+        .into_iter()
+        .filter(|e| e.kind == "Table")
+        .collect();
+    let table4 = tables
+        .iter()
+        .find(|t| t.text().contains("复议后起诉"))
+        .expect("Table 4");
+    let cells = resolve_cells(table4);
+    let data = data();
+    let values = numbers(&data, "appeals", "review")
+        .into_iter()
+        .chain(numbers(&data, "appeals", "litigation_direct"))
+        .chain(numbers(&data, "appeals", "litigation_after_review"))
+        .collect::<Vec<_>>();
+    let results = ["结果维持", "结果纠正", "其他结果", "尚未审结"];
+    let mut i = 0;
+    for group in [
+        vec!["行政复议"],
+        vec!["行政诉讼", "未经复议直接起诉"],
+        vec!["行政诉讼", "复议后起诉"],
+    ] {
+        let row: Vec<i64> = values[i..i + 4].to_vec();
+        let total: i64 = row.iter().sum();
+        for (label, value) in results
+            .iter()
+            .chain(["总计"].iter())
+            .zip(row.iter().chain([total].iter()))
+        {
+            let mut labels = group.clone();
+            labels.push(label);
+            assert_eq!(
+                cell_headed_by(&cells, &labels).text,
+                value.to_string(),
+                "{labels:?}"
+            );
+        }
+        i += 4;
+    }
+
+    // Table 2, first block: the caption and the column headers head every
+    // number, and the row label heads its row.
+    let table2 = tables
+        .iter()
+        .find(|t| t.text().contains("第二十条第（一）项"))
+        .expect("Table 2 (一)");
+    let cells = resolve_cells(table2);
+    let rules = &data["active"]["rules"];
+    for (column, key) in [
+        ("本年制发件数", "issued"),
+        ("本年废止件数", "repealed"),
+        ("现行有效件数", "in_force"),
+    ] {
+        let cell = cell_headed_by(&cells, &["第二十条第（一）项", column, "规章"]);
+        assert_eq!(
+            cell.text,
+            rules[key].as_integer().unwrap().to_string(),
+            "规章 {column}"
+        );
+    }
+}
+
+#[test]
+fn accessible_pages_look_exactly_like_the_default_ones() {
+    // Tagging, alternative texts and artifacts change no pixel: the accessible
+    // PDF prints the same pages as the default one.
+    let dir = tempfile::tempdir().unwrap();
+    let ua = long_ua(dir.path());
+    let seal = fixture("archive-seal.png");
+    let plain = render(
+        dir.path(),
+        &fixture("long-report.toml"),
+        "plain.pdf",
+        &["--seal", seal.to_str().unwrap()],
+    );
+    let pages = |pdf: &Path, prefix: &str| -> Vec<Vec<u8>> {
+        let stem = dir.path().join(prefix);
+        tool(
+            "pdftoppm",
+            &[
+                "-r",
+                "40",
+                "-png",
+                pdf.to_str().unwrap(),
+                stem.to_str().unwrap(),
+            ],
+        );
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&format!("{prefix}-"))
+            })
+            .collect();
+        files.sort();
+        files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+    };
+    let a = pages(&ua, "ua");
+    let b = pages(&plain, "plain");
+    assert_eq!(a.len(), 10);
+    assert!(a == b, "the accessible pages differ from the default ones");
+    assert_eq!(pdf_layout_text(&ua), pdf_layout_text(&plain));
+}
+
+#[test]
+fn pdf_ua_combines_with_pdf_a() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = fixture("long-report.toml");
+    for (standards, profile) in [("a-2b,ua-1", "2b"), ("ua-1,a-2a", "2a")] {
+        let pdf = render(
+            dir.path(),
+            &data,
+            "both.pdf",
+            &["--pdf-standard", standards],
+        );
+        assert_eq!(
+            page_validation_failures(&pdf, profile),
+            Vec::<String>::new(),
+            "{standards}"
+        );
+        assert_eq!(
+            page_validation_failures(&pdf, "ua1"),
+            Vec::<String>::new(),
+            "{standards}"
+        );
+    }
+    // An accessible archival copy: PDF/A-3a (or -3b) with the data, PDF/UA-1,
+    // and its data re-renders to the same bytes (verify reads the standards
+    // from the copy's metadata).
+    for (standards, profile) in [("ua-1", "3b"), ("a-3a,ua-1", "3a")] {
+        let copy = render(
+            dir.path(),
+            &data,
+            "copy.pdf",
+            &["--archive", "--pdf-standard", standards],
+        );
+        assert_eq!(
+            page_validation_failures(&copy, profile),
+            Vec::<String>::new(),
+            "{standards}"
+        );
+        assert_eq!(
+            page_validation_failures(&copy, "ua1"),
+            Vec::<String>::new(),
+            "{standards}"
+        );
+        let out = nianbao().arg("verify").arg(&copy).output().unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            said.contains("archival copy: ok") && said.contains("byte for byte"),
+            "{said}"
+        );
+    }
+    // Two PDF/A levels, or a PDF/A-2 archival copy, are refused; nothing is written.
+    for args in [
+        &["--pdf-standard", "a-2b,a-3b"][..],
+        &["--pdf-standard", "a-2a,ua-1", "--archive"][..],
+    ] {
+        let out = dir.path().join("refused.pdf");
+        nianbao()
+            .arg("render")
+            .arg(&data)
+            .args(args)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(1);
+        assert!(!out.exists(), "{args:?}");
+    }
+    nianbao()
+        .arg("render")
+        .arg(&data)
+        .args(["--pdf-standard", "ua-2"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("ua-1"));
+}
