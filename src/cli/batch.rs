@@ -50,6 +50,12 @@ pub struct BatchArgs {
     /// Make archival copies: PDF/A-3b with each report's data attached.
     #[arg(long)]
     pub archive: bool,
+    /// Also write FILE.pdf: every rendered report in the manifest's order, each
+    /// starting on an odd page (a blank page where needed, for duplex printing),
+    /// one bookmark per report, each report's own page numbers. A print
+    /// artifact: tags, attached data and signatures are not carried over.
+    #[arg(long, value_name = "FILE.pdf")]
+    pub bundle: Option<PathBuf>,
     /// Sign every output (PAdES, as `nianbao sign`) with --key and --cert.
     #[arg(long, requires_all = ["key", "cert"])]
     pub sign: bool,
@@ -146,6 +152,7 @@ pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
         },
         cache_age: args.cache_age,
         sign: signer,
+        bundle: args.bundle.clone(),
     };
     let in_shard = match args.shard {
         Some(s) => jobs.iter().filter(|j| s.contains(&j.relative)).count(),
@@ -207,6 +214,16 @@ pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
         summary.rendered as f64 / secs.max(1e-9),
         summary.manifest_path.display()
     ));
+    if let Some(b) = &summary.bundle {
+        printer.note(&format!(
+            "print bundle: {} ({} reports, {} pages, {} blank page{} so that every report starts on an odd page)",
+            b.path.display(),
+            b.placed.len(),
+            b.pages,
+            b.blank_pages,
+            if b.blank_pages == 1 { "" } else { "s" }
+        ));
+    }
     if args.timings {
         let t = &summary.times;
         let n = (summary.rendered + summary.failed).max(1) as f64;
@@ -233,6 +250,16 @@ pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
             "failed": summary.failed,
             "skipped": summary.skipped,
             "manifest": summary.manifest_path,
+            "bundle": summary.bundle.as_ref().map(|b| serde_json::json!({
+                "path": b.path,
+                "pages": b.pages,
+                "blank_pages": b.blank_pages,
+                "reports": b.placed.iter().map(|p| serde_json::json!({
+                    "title": p.title,
+                    "first_page": p.first_page,
+                    "pages": p.pages,
+                })).collect::<Vec<_>>(),
+            })),
         }))?;
     }
     Ok(exit(summary.failed > 0))

@@ -58,6 +58,9 @@ pub const IDENTITY: &[NamedKey] = &[
 /// The end of the default title: "{机关}{年度}年政府信息公开工作年度报告".
 pub const TITLE_SUFFIX: &str = "年政府信息公开工作年度报告";
 
+/// The language of every report (BCP 47): PDF and HTML say so to screen readers.
+pub const LANGUAGE: &str = "zh-CN";
+
 /// What the seal image is, for a reader who cannot see it: "{机关}印章".
 pub fn seal_alt(agency: &str) -> String {
     format!("{agency}{SEAL}")

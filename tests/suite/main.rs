@@ -8,6 +8,7 @@ mod common;
 mod archive;
 mod bad_input;
 mod batch;
+mod bundle;
 mod checks;
 mod cli;
 mod docs;
