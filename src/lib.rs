@@ -182,6 +182,23 @@ impl Publisher {
         })
     }
 
+    /// Writes a loaded report as a portal web page: one self-contained HTML
+    /// document from the same view the PDF is printed from.
+    pub fn render_html(&self, loaded: &Loaded) -> Result<String, Error> {
+        if !loaded.problems.is_empty() {
+            return Err(Error::Incomplete {
+                file: loaded.source.name.clone(),
+                problems: loaded.problems.clone(),
+            });
+        }
+        let view =
+            ReportView::new(&loaded.report, None, false).map_err(|source| Error::Reference {
+                file: loaded.source.name.clone(),
+                source,
+            })?;
+        Ok(render::render_html(&view, &self.templates)?)
+    }
+
     /// Renders a loaded report to PDF bytes.
     pub fn render(&self, loaded: &Loaded, options: &RenderOptions) -> Result<Rendered, Error> {
         self.render_with(loaded, options, &export::ExportOptions::default())

@@ -190,6 +190,8 @@ pub struct BatchOptions {
     /// Also writes one print bundle of every rendered report, in the
     /// manifest's order (`--bundle`; see [`export::BundleBuilder`]).
     pub bundle: Option<PathBuf>,
+    /// Also writes each report as a portal web page next to its PDF (`--html`).
+    pub html: bool,
 }
 
 /// Time spent in each step, summed over reports.
@@ -482,6 +484,7 @@ fn process(
         input_relative: p.job.relative.clone(),
         input_sha256: sha.clone(),
         output: p.output.clone(),
+        html: None,
         output_sha256: None,
         pages: None,
         bytes: None,
@@ -503,6 +506,10 @@ fn process(
         return (entry, times);
     };
     let output_path = options.outdir.join(&output_name);
+    let html_name = Path::new(&output_name)
+        .with_extension("html")
+        .to_string_lossy()
+        .into_owned();
 
     if let Some(prev) = previous.get(&input) {
         let unchanged = prev.input_sha256 == sha
@@ -510,7 +517,8 @@ fn process(
             && matches!(prev.status, Status::Rendered | Status::Skipped)
             && prev.output.as_deref() == Some(output_name.as_str())
             && std::fs::read(&output_path)
-                .is_ok_and(|b| Some(sha256_hex(&b)) == prev.output_sha256);
+                .is_ok_and(|b| Some(sha256_hex(&b)) == prev.output_sha256)
+            && (!options.html || options.outdir.join(&html_name).is_file());
         if unchanged {
             let mut e = prev.clone();
             e.status = Status::Skipped;
@@ -549,6 +557,20 @@ fn process(
     if let Err(e) = export::write_atomic(&output_path, &pdf) {
         entry.findings.push(e.to_string());
         return (entry, times);
+    }
+    if options.html {
+        let page = publisher
+            .render_html(&loaded)
+            .map_err(|e| e.to_string())
+            .and_then(|page| {
+                export::write_atomic(&options.outdir.join(&html_name), page.as_bytes())
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = page {
+            entry.findings.push(e);
+            return (entry, times);
+        }
+        entry.html = Some(html_name);
     }
     times.write = t.elapsed();
     entry.output_sha256 = Some(sha256_hex(&pdf));

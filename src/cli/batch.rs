@@ -56,6 +56,10 @@ pub struct BatchArgs {
     /// artifact: tags, attached data and signatures are not carried over.
     #[arg(long, value_name = "FILE.pdf")]
     pub bundle: Option<PathBuf>,
+    /// Also write each report as a portal web page next to its PDF (the same
+    /// name with .html; see `render --html`).
+    #[arg(long)]
+    pub html: bool,
     /// Sign every output (PAdES, as `nianbao sign`) with --key and --cert.
     #[arg(long, requires_all = ["key", "cert"])]
     pub sign: bool,
@@ -153,6 +157,7 @@ pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
         cache_age: args.cache_age,
         sign: signer,
         bundle: args.bundle.clone(),
+        html: args.html,
     };
     let in_shard = match args.shard {
         Some(s) => jobs.iter().filter(|j| s.contains(&j.relative)).count(),

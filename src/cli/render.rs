@@ -17,9 +17,14 @@ pub struct RenderArgs {
     /// The report's data file (.toml, .json, .yaml/.yml), or - for standard input.
     #[arg(value_name = "DATA")]
     pub data: PathBuf,
-    /// Where to write the PDF (default: next to DATA, with .pdf).
+    /// Where to write the PDF (default: next to DATA, with .pdf; with --html, .html).
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
+    /// Write the report as a portal web page instead: one self-contained HTML
+    /// file (UTF-8, styles on the elements, no script, no external resource),
+    /// the tables as real tables whose every number names its row and column.
+    #[arg(long, conflicts_with_all = ["pdf_standard", "archive", "seal"])]
+    pub html: bool,
     /// A seal image (PNG or SVG) placed over the signature and date; overrides `seal` in the data.
     #[arg(long, value_name = "PATH")]
     pub seal: Option<PathBuf>,
@@ -61,12 +66,12 @@ pub struct TypstArgs {
     pub fonts: FontArgs,
 }
 
-/// The default output path: next to the data file, with `.pdf`.
-fn default_output(data: &Path) -> PathBuf {
+/// The default output path: next to the data file, with `.pdf` (or `.html`).
+fn default_output(data: &Path, extension: &str) -> PathBuf {
     if data == Path::new("-") {
-        PathBuf::from("report.pdf")
+        PathBuf::from(format!("report.{extension}"))
     } else {
-        data.with_extension("pdf")
+        data.with_extension(extension)
     }
 }
 
@@ -74,7 +79,7 @@ pub fn render(args: RenderArgs, printer: &Printer) -> CliResult {
     let output = args
         .output
         .clone()
-        .unwrap_or_else(|| default_output(&args.data));
+        .unwrap_or_else(|| default_output(&args.data, if args.html { "html" } else { "pdf" }));
     // Check first: a report that breaks a rule of the format is not printed.
     let (loaded, findings) = load_and_check(&args.data, &args.input, None)?;
     let file = loaded.source.name.clone();
@@ -105,6 +110,21 @@ pub fn render(args: RenderArgs, printer: &Printer) -> CliResult {
         ));
     }
     let publisher = args.fonts.publisher()?;
+    if args.html {
+        let page = publisher.render_html(&loaded)?;
+        export::write_atomic(&output, page.as_bytes())?;
+        printer.note(&format!("wrote {}", output.display()));
+        if printer.json() {
+            printer.emit_json(&json!({
+                "nianbao": nianbao::VERSION,
+                "status": "ok",
+                "file": file,
+                "output": output,
+                "findings": findings,
+            }))?;
+        }
+        return Ok(exit(false));
+    }
     let export_options = export::ExportOptions {
         standards: args.pdf_standard.clone(),
         archive: args.archive,

@@ -72,6 +72,8 @@ pub struct ReportView {
 
 #[derive(Serialize)]
 pub struct Meta {
+    /// The document's language (BCP 47).
+    pub lang: &'static str,
     pub title: String,
     pub author: String,
     pub keywords: Vec<String>,
@@ -480,6 +482,7 @@ impl ReportView {
         Ok(ReportView {
             version: env!("CARGO_PKG_VERSION"),
             meta: Meta {
+                lang: labels::LANGUAGE,
                 title: title.clone(),
                 author: report.agency.clone(),
                 keywords: vec![

@@ -13,6 +13,7 @@ mod checks;
 mod cli;
 mod docs;
 mod editions;
+mod html;
 mod layout;
 mod render;
 mod robustness;

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-use crate::common::tagged::{self, cell_headed_by, resolve_cells, struct_tree, QpdfJson};
+use crate::common::form::{self, long_report_data};
+use crate::common::tagged::{self, resolve_cells, struct_tree, QpdfJson};
 use crate::common::*;
 
 fn nianbao() -> Command {
@@ -45,20 +46,6 @@ fn long_ua(dir: &Path) -> PathBuf {
         "ua.pdf",
         &["--pdf-standard", "ua-1", "--seal", seal.to_str().unwrap()],
     )
-}
-
-fn data() -> toml::Value {
-    toml::from_str(&std::fs::read_to_string(fixture("long-report.toml")).unwrap()).unwrap()
-}
-
-/// A row of Table 3 or 4's numbers in the data file.
-fn numbers(data: &toml::Value, table: &str, key: &str) -> Vec<i64> {
-    data[table][key]
-        .as_array()
-        .unwrap_or_else(|| panic!("{table}.{key}"))
-        .iter()
-        .map(|v| v.as_integer().unwrap())
-        .collect()
 }
 
 #[test]
@@ -138,7 +125,7 @@ fn headings_are_tagged_as_headings_in_order() {
         .collect();
     assert_eq!(h1, parts);
     // The items of 五 with a heading line of their own, as H2 after its H1.
-    let data = data();
+    let data = long_report_data();
     let items: Vec<String> = data["problems"]["items"]
         .as_array()
         .unwrap()
@@ -212,234 +199,33 @@ fn the_seal_has_alternative_text_and_page_numbers_are_artifacts() {
     assert!(contents.matches("/Artifact<</Type/Pagination").count() >= pages);
 }
 
-/// Table 3 of the 2021 form: the row labels (with the labels they are nested
-/// in) and the column labels (with theirs), as printed on the official form.
-const REQUEST_ROWS: &[(&str, &[&str])] = &[
-    ("new", &["一、本年新收政府信息公开申请数量"]),
-    ("carried_over", &["二、上年结转政府信息公开申请数量"]),
-    ("granted", &["三、本年度办理结果", "（一）予以公开"]),
-    (
-        "partially_granted",
-        &[
-            "三、本年度办理结果",
-            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-        ],
-    ),
-    ("denied_state_secret", &["（三）不予公开", "1.属于国家秘密"]),
-    (
-        "denied_prohibited_by_law",
-        &["（三）不予公开", "2.其他法律行政法规禁止公开"],
-    ),
-    (
-        "denied_security_stability",
-        &["（三）不予公开", "3.危及“三安全一稳定”"],
-    ),
-    (
-        "denied_third_party_rights",
-        &["（三）不予公开", "4.保护第三方合法权益"],
-    ),
-    (
-        "denied_internal_affairs",
-        &["（三）不予公开", "5.属于三类内部事务信息"],
-    ),
-    (
-        "denied_process_information",
-        &["（三）不予公开", "6.属于四类过程性信息"],
-    ),
-    (
-        "denied_enforcement_files",
-        &["（三）不予公开", "7.属于行政执法案卷"],
-    ),
-    (
-        "denied_query_matters",
-        &["（三）不予公开", "8.属于行政查询事项"],
-    ),
-    (
-        "unable_not_held",
-        &["（四）无法提供", "1.本机关不掌握相关政府信息"],
-    ),
-    (
-        "unable_needs_creation",
-        &["（四）无法提供", "2.没有现成信息需要另行制作"],
-    ),
-    (
-        "unable_still_unclear",
-        &["（四）无法提供", "3.补正后申请内容仍不明确"],
-    ),
-    (
-        "rejected_petitions",
-        &["（五）不予处理", "1.信访举报投诉类申请"],
-    ),
-    ("rejected_repeated", &["（五）不予处理", "2.重复申请"]),
-    (
-        "rejected_publications",
-        &["（五）不予处理", "3.要求提供公开出版物"],
-    ),
-    (
-        "rejected_excessive",
-        &["（五）不予处理", "4.无正当理由大量反复申请"],
-    ),
-    (
-        "rejected_confirmation",
-        &["（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"],
-    ),
-    (
-        "other_no_correction",
-        &[
-            "（六）其他处理",
-            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-        ],
-    ),
-    (
-        "other_unpaid_fees",
-        &[
-            "（六）其他处理",
-            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-        ],
-    ),
-    ("other_other", &["（六）其他处理", "3.其他"]),
-    ("carried_forward", &["四、结转下年度继续办理"]),
-];
-
-/// The seven number columns of Table 3: 自然人, the five kinds of 法人或其他组织, 总计.
-const REQUEST_COLUMNS: [&[&str]; 7] = [
-    &["申请人情况", "自然人"],
-    &["申请人情况", "法人或其他组织", "商业企业"],
-    &["申请人情况", "法人或其他组织", "科研机构"],
-    &["申请人情况", "法人或其他组织", "社会公益组织"],
-    &["申请人情况", "法人或其他组织", "法律服务机构"],
-    &["申请人情况", "法人或其他组织", "其他"],
-    &["申请人情况", "总计"],
-];
+/// The tables of the PDF's structure tree, found by a text in them.
+fn table_cells(pdf: &Path, containing: &str) -> Vec<tagged::ResolvedCell> {
+    let tree = struct_tree(pdf);
+    let table = tree
+        .descendants()
+        .into_iter()
+        .find(|e| e.kind == "Table" && e.text().contains(containing))
+        .unwrap_or_else(|| panic!("no table with {containing}"))
+        .clone();
+    resolve_cells(&table)
+}
 
 #[test]
 fn every_number_of_table_3_is_named_by_its_row_and_column_headers() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = long_ua(dir.path());
-    let tree = struct_tree(&pdf);
-    let tables: Vec<&tagged::Element> = tree
-        .descendants()
-        .into_iter()
-        .filter(|e| e.kind == "Table")
-        .collect();
-    let table3 = tables
-        .iter()
-        .find(|t| t.text().contains("勾稽关系"))
-        .expect("Table 3");
-    let cells = resolve_cells(table3);
-    // The three header rows and the row labels are header cells.
-    let headers: Vec<&tagged::ResolvedCell> = cells.iter().filter(|c| c.kind == "TH").collect();
-    for label in ["申请人情况", "自然人", "法人或其他组织", "商业企业", "总计"]
-    {
-        assert!(headers.iter().any(|h| h.text == label), "{label} is a TH");
-    }
-    for (_, row) in REQUEST_ROWS {
-        let label = row.last().unwrap();
-        assert!(
-            headers.iter().any(|h| h.text == *label),
-            "{label} is a header cell"
-        );
-    }
-
-    let data = data();
-    let mut outcome_total = [0i64; 7];
-    let mut checked = 0;
-    for (key, row) in REQUEST_ROWS {
-        let mut values = numbers(&data, "requests", key);
-        values.push(values.iter().sum());
-        if row[0] != "一、本年新收政府信息公开申请数量"
-            && row[0] != "二、上年结转政府信息公开申请数量"
-            && row[0] != "四、结转下年度继续办理"
-        {
-            for (t, v) in outcome_total.iter_mut().zip(&values) {
-                *t += v;
-            }
-        }
-        for (column, value) in REQUEST_COLUMNS.iter().zip(&values) {
-            let labels: Vec<&str> = row.iter().chain(column.iter()).copied().collect();
-            let cell = cell_headed_by(&cells, &labels);
-            assert_eq!(cell.text, value.to_string(), "{labels:?}");
-            checked += 1;
-        }
-    }
-    // （七）总计 is in the outcome, under 三、本年度办理结果.
-    for (column, value) in REQUEST_COLUMNS.iter().zip(&outcome_total) {
-        let mut labels = vec!["三、本年度办理结果", "（七）总计"];
-        labels.extend(column.iter());
-        assert_eq!(cell_headed_by(&cells, &labels).text, value.to_string());
-        checked += 1;
-    }
-    assert_eq!(checked, 25 * 7);
-    // Every data cell of the table was reached.
-    assert_eq!(cells.iter().filter(|c| c.kind == "TD").count(), 25 * 7);
+    let cells = table_cells(&pdf, "勾稽关系");
+    form::assert_table_3(&cells, &long_report_data());
 }
 
 #[test]
 fn table_4_and_table_2_cells_have_their_headers() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = long_ua(dir.path());
-    let tree = struct_tree(&pdf);
-    let tables: Vec<&tagged::Element> = tree
-        .descendants()
-        .into_iter()
-        .filter(|e| e.kind == "Table")
-        .collect();
-    let table4 = tables
-        .iter()
-        .find(|t| t.text().contains("复议后起诉"))
-        .expect("Table 4");
-    let cells = resolve_cells(table4);
-    let data = data();
-    let values = numbers(&data, "appeals", "review")
-        .into_iter()
-        .chain(numbers(&data, "appeals", "litigation_direct"))
-        .chain(numbers(&data, "appeals", "litigation_after_review"))
-        .collect::<Vec<_>>();
-    let results = ["结果维持", "结果纠正", "其他结果", "尚未审结"];
-    let mut i = 0;
-    for group in [
-        vec!["行政复议"],
-        vec!["行政诉讼", "未经复议直接起诉"],
-        vec!["行政诉讼", "复议后起诉"],
-    ] {
-        let row: Vec<i64> = values[i..i + 4].to_vec();
-        let total: i64 = row.iter().sum();
-        for (label, value) in results
-            .iter()
-            .chain(["总计"].iter())
-            .zip(row.iter().chain([total].iter()))
-        {
-            let mut labels = group.clone();
-            labels.push(label);
-            assert_eq!(
-                cell_headed_by(&cells, &labels).text,
-                value.to_string(),
-                "{labels:?}"
-            );
-        }
-        i += 4;
-    }
-
-    // Table 2, first block: the caption and the column headers head every
-    // number, and the row label heads its row.
-    let table2 = tables
-        .iter()
-        .find(|t| t.text().contains("第二十条第（一）项"))
-        .expect("Table 2 (一)");
-    let cells = resolve_cells(table2);
-    let rules = &data["active"]["rules"];
-    for (column, key) in [
-        ("本年制发件数", "issued"),
-        ("本年废止件数", "repealed"),
-        ("现行有效件数", "in_force"),
-    ] {
-        let cell = cell_headed_by(&cells, &["第二十条第（一）项", column, "规章"]);
-        assert_eq!(
-            cell.text,
-            rules[key].as_integer().unwrap().to_string(),
-            "规章 {column}"
-        );
-    }
+    let data = long_report_data();
+    form::assert_table_4(&table_cells(&pdf, "复议后起诉"), &data);
+    form::assert_table_2_rules(&table_cells(&pdf, "第二十条第（一）项"), &data);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod form;
 pub mod tagged;
 pub mod validators;
 pub use validators::{cff_widths_agree_with_w, page_validation_failures};
