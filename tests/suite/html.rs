@@ -20,7 +20,7 @@ use assert_cmd::Command;
 use serde_json::{json, Value};
 
 use crate::common::form::{self, long_report_data};
-use crate::common::tagged::ResolvedCell;
+use crate::common::tagged::{cell_headed_by, ResolvedCell};
 use crate::common::*;
 
 fn nianbao() -> Command {
@@ -302,6 +302,59 @@ fn every_number_is_in_its_row_and_column() {
         (Some(3), Some(3))
     );
     assert_eq!(find("一、本年新收政府信息公开申请数量")["scope"], "row");
+}
+
+#[test]
+fn a_2019_report_has_its_own_table_2() {
+    // 平潭 2020 (2019 edition; published with an arithmetic error, so --force):
+    // Table 2's 2019 columns, a negative 本年增/减 and an amount as written,
+    // each headed by its block, its column and its row.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pingtan.html");
+    let data = fixture("corpus/expected/pingtan-2020.html.json");
+    nianbao()
+        .arg("render")
+        .arg(&data)
+        .args(["--force", "--html", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let page = parse(&out);
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&data).unwrap()).unwrap();
+    let active = &json["active"];
+    for (block, column, row, value) in [
+        (
+            "第二十条第（八）项",
+            "本年增/减",
+            "行政事业性收费",
+            &active["fees"]["change"],
+        ),
+        (
+            "第二十条第（六）项",
+            "本年增/减",
+            "行政处罚",
+            &active["penalties"]["change"],
+        ),
+        (
+            "第二十条第（九）项",
+            "采购总金额",
+            "政府集中采购",
+            &active["procurement"]["amount"],
+        ),
+        (
+            "第二十条第（五）项",
+            "上一年项目数量",
+            "其他对外管理服务事项",
+            &active["other_services"]["last_year_items"],
+        ),
+    ] {
+        let cells = cells(table_containing(&page, block));
+        let expected = match value {
+            Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        assert_eq!(cell_headed_by(&cells, &[block, column, row]).text, expected);
+    }
 }
 
 #[test]

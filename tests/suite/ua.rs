@@ -346,3 +346,34 @@ fn pdf_ua_combines_with_pdf_a() {
         .code(2)
         .stderr(predicates::str::contains("ua-1"));
 }
+
+#[test]
+fn a_2019_report_is_accessible_too() {
+    // 平潭 2020 (2019 edition: other Table 2 and Table 3 rows, nested items,
+    // published with an arithmetic error, so --force).
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = render(
+        dir.path(),
+        &fixture("corpus/expected/pingtan-2020.html.json"),
+        "pingtan.pdf",
+        &["--force", "--pdf-standard", "ua-1"],
+    );
+    assert_eq!(page_validation_failures(&pdf, "ua1"), Vec::<String>::new());
+    let cells = table_cells(&pdf, "勾稽关系");
+    let cell = tagged::cell_headed_by(
+        &cells,
+        &["三、本年度办理结果", "（六）其他处理", "申请人情况", "总计"],
+    );
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("corpus/expected/pingtan-2020.html.json")).unwrap(),
+    )
+    .unwrap();
+    let row: i64 = data["requests"]["other"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(6) // the applicants' columns; the data also gives the published 总计
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert_eq!(cell.text, row.to_string());
+}
