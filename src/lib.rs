@@ -183,6 +183,23 @@ impl Publisher {
         })
     }
 
+    /// Writes a loaded report as a portal web page: one self-contained HTML
+    /// document from the same view the PDF is printed from.
+    pub fn render_html(&self, loaded: &Loaded) -> Result<String, Error> {
+        if !loaded.problems.is_empty() {
+            return Err(Error::Incomplete {
+                file: loaded.source.name.clone(),
+                problems: loaded.problems.clone(),
+            });
+        }
+        let view =
+            ReportView::new(&loaded.report, None, false).map_err(|source| Error::Reference {
+                file: loaded.source.name.clone(),
+                source,
+            })?;
+        Ok(render::render_html(&view, &self.templates)?)
+    }
+
     /// Renders a loaded report to PDF bytes.
     pub fn render(&self, loaded: &Loaded, options: &RenderOptions) -> Result<Rendered, Error> {
         self.render_with(loaded, options, &export::ExportOptions::default())
@@ -197,7 +214,7 @@ impl Publisher {
         options: &RenderOptions,
         export: &export::ExportOptions,
     ) -> Result<Rendered, Error> {
-        export.effective_standard()?;
+        export.effective_standards()?;
         let started = std::time::Instant::now();
         let prepared = self.prepare(loaded, options, export.archive)?;
         let report = &loaded.report;

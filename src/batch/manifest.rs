@@ -28,6 +28,9 @@ pub struct Entry {
     pub input_sha256: String,
     /// The output path relative to OUTDIR.
     pub output: Option<String>,
+    /// The portal web page (`--html`), relative to OUTDIR: the output's name with `.html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
     pub output_sha256: Option<String>,
     pub pages: Option<usize>,
     pub bytes: Option<u64>,

@@ -80,6 +80,13 @@ pub enum BatchError {
     Manifest(#[from] ManifestError),
     #[error("cannot start {jobs} worker threads: {reason}")]
     Threads { jobs: usize, reason: String },
+    /// The print bundle could not be made (the reports themselves are written).
+    #[error("{path}: cannot write the print bundle: {source}")]
+    Bundle {
+        path: String,
+        #[source]
+        source: export::ExportError,
+    },
 }
 
 /// Finds the data files among the inputs: files as given, directories searched
@@ -180,6 +187,11 @@ pub struct BatchOptions {
     pub cache_age: usize,
     /// Signs every output.
     pub sign: Option<std::sync::Arc<export::Signer>>,
+    /// Also writes one print bundle of every rendered report, in the
+    /// manifest's order (`--bundle`; see [`export::BundleBuilder`]).
+    pub bundle: Option<PathBuf>,
+    /// Also writes each report as a portal web page next to its PDF (`--html`).
+    pub html: bool,
 }
 
 /// Time spent in each step, summed over reports.
@@ -226,6 +238,19 @@ pub struct Summary {
     pub skipped: usize,
     pub elapsed: Duration,
     pub times: StepTimes,
+    /// The print bundle, when one was asked for.
+    pub bundle: Option<BundleSummary>,
+}
+
+/// What went into a print bundle.
+#[derive(Debug)]
+pub struct BundleSummary {
+    pub path: PathBuf,
+    /// The reports, in the manifest's order, with their first page.
+    pub placed: Vec<export::Placed>,
+    pub pages: usize,
+    /// Blank pages inserted so that every report starts on an odd page.
+    pub blank_pages: usize,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -346,6 +371,10 @@ pub fn run(
         entries,
     };
     manifest.write(&manifest_path)?;
+    let bundle = match &options.bundle {
+        Some(path) => Some(write_bundle(path, &manifest, &options.outdir)?),
+        None => None,
+    };
     Ok(Summary {
         manifest,
         manifest_path,
@@ -354,6 +383,43 @@ pub fn run(
         skipped,
         elapsed: started.elapsed(),
         times,
+        bundle,
+    })
+}
+
+/// Writes the print bundle: every report that is rendered (or unchanged and
+/// skipped), read back from the output directory, in the manifest's order,
+/// each bookmarked with its own title.
+fn write_bundle(
+    path: &Path,
+    manifest: &Manifest,
+    outdir: &Path,
+) -> Result<BundleSummary, BatchError> {
+    let err = |source: export::ExportError| BatchError::Bundle {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut builder = export::BundleBuilder::new();
+    for entry in &manifest.entries {
+        let (Status::Rendered | Status::Skipped, Some(output)) = (entry.status, &entry.output)
+        else {
+            continue;
+        };
+        let file = outdir.join(output);
+        let bytes = export::read_pdf(&file).map_err(err)?;
+        builder
+            .add(&file.display().to_string(), &bytes, None)
+            .map_err(err)?;
+    }
+    let placed = builder.placed().to_vec();
+    let blank_pages = builder.blank_pages();
+    let pdf = builder.finish().map_err(err)?;
+    export::write_atomic(path, &pdf).map_err(err)?;
+    Ok(BundleSummary {
+        path: path.to_path_buf(),
+        pages: placed.last().map_or(0, |p| p.first_page + p.pages - 1),
+        placed,
+        blank_pages,
     })
 }
 
@@ -420,6 +486,7 @@ fn process(
         input_relative: p.job.relative.clone(),
         input_sha256: sha.clone(),
         output: p.output.clone(),
+        html: None,
         output_sha256: None,
         pages: None,
         bytes: None,
@@ -441,6 +508,10 @@ fn process(
         return (entry, times);
     };
     let output_path = options.outdir.join(&output_name);
+    let html_name = Path::new(&output_name)
+        .with_extension("html")
+        .to_string_lossy()
+        .into_owned();
 
     if let Some(prev) = previous.get(&input) {
         let unchanged = prev.input_sha256 == sha
@@ -448,7 +519,8 @@ fn process(
             && matches!(prev.status, Status::Rendered | Status::Skipped)
             && prev.output.as_deref() == Some(output_name.as_str())
             && std::fs::read(&output_path)
-                .is_ok_and(|b| Some(sha256_hex(&b)) == prev.output_sha256);
+                .is_ok_and(|b| Some(sha256_hex(&b)) == prev.output_sha256)
+            && (!options.html || options.outdir.join(&html_name).is_file());
         if unchanged {
             let mut e = prev.clone();
             e.status = Status::Skipped;
@@ -487,6 +559,20 @@ fn process(
     if let Err(e) = export::write_atomic(&output_path, &pdf) {
         entry.findings.push(e.to_string());
         return (entry, times);
+    }
+    if options.html {
+        let page = publisher
+            .render_html(&loaded)
+            .map_err(|e| e.to_string())
+            .and_then(|page| {
+                export::write_atomic(&options.outdir.join(&html_name), page.as_bytes())
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = page {
+            entry.findings.push(e);
+            return (entry, times);
+        }
+        entry.html = Some(html_name);
     }
     times.write = t.elapsed();
     entry.output_sha256 = Some(sha256_hex(&pdf));

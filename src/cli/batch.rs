@@ -43,15 +43,26 @@ pub struct BatchArgs {
     /// cache is emptied after every document.
     #[arg(long, value_name = "N", default_value_t = 0, hide = true)]
     pub cache_age: usize,
-    /// Conform to PDF/A: a-2b or a-3b.
-    #[arg(long, value_name = "STANDARD")]
-    pub pdf_standard: Option<export::PdfStandard>,
+    /// Conform to PDF standards: one PDF/A level (a-2b, a-2a, a-3b, a-3a) and/or
+    /// ua-1 (PDF/UA-1, accessible), e.g. `a-2a,ua-1`.
+    #[arg(long, value_name = "STANDARD[,STANDARD]", value_delimiter = ',')]
+    pub pdf_standard: Vec<export::PdfStandard>,
     /// Make archival copies: PDF/A-3b with each report's data attached.
     #[arg(long)]
     pub archive: bool,
     /// Write OFD packages (GB/T 33190-2016), named .ofd, instead of PDFs.
     #[arg(long, conflicts_with_all = ["pdf_standard", "sign"])]
     pub ofd: bool,
+    /// Also write FILE.pdf: every rendered report in the manifest's order, each
+    /// starting on an odd page (a blank page where needed, for duplex printing),
+    /// one bookmark per report, each report's own page numbers. A print
+    /// artifact: tags, attached data and signatures are not carried over.
+    #[arg(long, value_name = "FILE.pdf", conflicts_with = "ofd")]
+    pub bundle: Option<PathBuf>,
+    /// Also write each report as a portal web page next to its PDF (the same
+    /// name with .html; see `render --html`).
+    #[arg(long)]
+    pub html: bool,
     /// Sign every output (PAdES, as `nianbao sign`) with --key and --cert.
     #[arg(long, requires_all = ["key", "cert"])]
     pub sign: bool,
@@ -143,12 +154,14 @@ pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
         skip_unchanged: args.skip_unchanged,
         render: args.fonts.render_options(None)?,
         export: export::ExportOptions {
-            standard: args.pdf_standard,
+            standards: args.pdf_standard.clone(),
             archive: args.archive,
             ofd: args.ofd,
         },
         cache_age: args.cache_age,
         sign: signer,
+        bundle: args.bundle.clone(),
+        html: args.html,
     };
     let in_shard = match args.shard {
         Some(s) => jobs.iter().filter(|j| s.contains(&j.relative)).count(),
@@ -210,6 +223,16 @@ pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
         summary.rendered as f64 / secs.max(1e-9),
         summary.manifest_path.display()
     ));
+    if let Some(b) = &summary.bundle {
+        printer.note(&format!(
+            "print bundle: {} ({} reports, {} pages, {} blank page{} so that every report starts on an odd page)",
+            b.path.display(),
+            b.placed.len(),
+            b.pages,
+            b.blank_pages,
+            if b.blank_pages == 1 { "" } else { "s" }
+        ));
+    }
     if args.timings {
         let t = &summary.times;
         let n = (summary.rendered + summary.failed).max(1) as f64;
@@ -236,6 +259,16 @@ pub fn batch(args: BatchArgs, printer: &Printer) -> CliResult {
             "failed": summary.failed,
             "skipped": summary.skipped,
             "manifest": summary.manifest_path,
+            "bundle": summary.bundle.as_ref().map(|b| serde_json::json!({
+                "path": b.path,
+                "pages": b.pages,
+                "blank_pages": b.blank_pages,
+                "reports": b.placed.iter().map(|p| serde_json::json!({
+                    "title": p.title,
+                    "first_page": p.first_page,
+                    "pages": p.pages,
+                })).collect::<Vec<_>>(),
+            })),
         }))?;
     }
     Ok(exit(summary.failed > 0))

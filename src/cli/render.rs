@@ -17,9 +17,14 @@ pub struct RenderArgs {
     /// The report's data file (.toml, .json, .yaml/.yml), or - for standard input.
     #[arg(value_name = "DATA")]
     pub data: PathBuf,
-    /// Where to write the PDF (default: next to DATA, with .pdf).
+    /// Where to write the PDF (default: next to DATA, with .pdf; with --html, .html).
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
+    /// Write the report as a portal web page instead: one self-contained HTML
+    /// file (UTF-8, styles on the elements, no script, no external resource),
+    /// the tables as real tables whose every number names its row and column.
+    #[arg(long, conflicts_with_all = ["pdf_standard", "archive", "seal", "ofd"])]
+    pub html: bool,
     /// A seal image (PNG or SVG) placed over the signature and date; overrides `seal` in the data.
     #[arg(long, value_name = "PATH")]
     pub seal: Option<PathBuf>,
@@ -27,9 +32,11 @@ pub struct RenderArgs {
     /// bad values (R5, R6) are never printed: fix them.
     #[arg(long)]
     pub force: bool,
-    /// Conform to PDF/A: a-2b or a-3b (a glyph missing from its font is then an error).
-    #[arg(long, value_name = "STANDARD")]
-    pub pdf_standard: Option<export::PdfStandard>,
+    /// Conform to PDF standards: one PDF/A level (a-2b, a-2a, a-3b, a-3a) and/or
+    /// ua-1 (PDF/UA-1, accessible), e.g. `a-2a,ua-1`. Anything a standard forbids
+    /// (a glyph missing from its font, …) is then an error.
+    #[arg(long, value_name = "STANDARD[,STANDARD]", value_delimiter = ',')]
+    pub pdf_standard: Vec<export::PdfStandard>,
     /// Make an archival copy: PDF/A-3b with the report's data attached (take it out with `nianbao extract`).
     #[arg(long)]
     pub archive: bool,
@@ -53,7 +60,8 @@ pub struct TypstArgs {
     pub output: Option<PathBuf>,
     /// Write a whole Typst project to DIR instead: main.typ, nianbao.typ (the
     /// style library), roles.typ (the fonts by role) and the seal image, so that
-    /// `typst compile --root DIR DIR/main.typ --font-path fonts/fandol` builds it.
+    /// `typst compile --features a11y-extras --root DIR DIR/main.typ --font-path
+    /// fonts/fandol` builds it.
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub project: Option<PathBuf>,
     #[command(flatten)]
@@ -62,20 +70,26 @@ pub struct TypstArgs {
     pub fonts: FontArgs,
 }
 
-/// The default output path: next to the data file, with `.pdf` (`.ofd`).
-fn default_output(data: &Path, ext: &str) -> PathBuf {
+/// The default output path: next to the data file, with `.pdf` (or `.html`).
+fn default_output(data: &Path, extension: &str) -> PathBuf {
     if data == Path::new("-") {
-        PathBuf::from("report").with_extension(ext)
+        PathBuf::from(format!("report.{extension}"))
     } else {
-        data.with_extension(ext)
+        data.with_extension(extension)
     }
 }
 
 pub fn render(args: RenderArgs, printer: &Printer) -> CliResult {
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| default_output(&args.data, if args.ofd { "ofd" } else { "pdf" }));
+    let output = args.output.clone().unwrap_or_else(|| {
+        let extension = if args.ofd {
+            "ofd"
+        } else if args.html {
+            "html"
+        } else {
+            "pdf"
+        };
+        default_output(&args.data, extension)
+    });
     // Check first: a report that breaks a rule of the format is not printed.
     let (loaded, findings) = load_and_check(&args.data, &args.input, None)?;
     let file = loaded.source.name.clone();
@@ -106,8 +120,23 @@ pub fn render(args: RenderArgs, printer: &Printer) -> CliResult {
         ));
     }
     let publisher = args.fonts.publisher()?;
+    if args.html {
+        let page = publisher.render_html(&loaded)?;
+        export::write_atomic(&output, page.as_bytes())?;
+        printer.note(&format!("wrote {}", output.display()));
+        if printer.json() {
+            printer.emit_json(&json!({
+                "nianbao": nianbao::VERSION,
+                "status": "ok",
+                "file": file,
+                "output": output,
+                "findings": findings,
+            }))?;
+        }
+        return Ok(exit(false));
+    }
     let export_options = export::ExportOptions {
-        standard: args.pdf_standard,
+        standards: args.pdf_standard.clone(),
         archive: args.archive,
         ofd: args.ofd,
     };

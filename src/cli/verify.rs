@@ -25,9 +25,15 @@ pub struct VerifyArgs {
     pub fonts: FontArgs,
 }
 
-/// Re-renders extracted data as an archival copy, with the seal from the copy.
+/// Re-renders extracted data as an archival copy, with the seal from the copy
+/// and the standards it declares (PDF/A-3b or -3a, and PDF/UA-1).
 pub fn rerender(publisher: &Publisher, extracted: &Extracted) -> Result<Vec<u8>, String> {
-    rerender_as(publisher, extracted, &ExportOptions::archive())
+    let export = ExportOptions {
+        standards: extracted.standards.clone(),
+        archive: true,
+        ofd: false,
+    };
+    rerender_as(publisher, extracted, &export)
 }
 
 /// Re-renders extracted data with the given export options (a PDF or an OFD copy).
@@ -69,7 +75,7 @@ pub fn verify(args: VerifyArgs, printer: &Printer) -> CliResult {
                 let options = ExportOptions {
                     ofd: true,
                     archive: true,
-                    standard: None,
+                    standards: Vec::new(),
                 };
                 rerender_as(&publisher, x, &options)
             },

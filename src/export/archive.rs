@@ -6,7 +6,7 @@
 use lopdf::{Document, Object};
 
 use super::pdfdoc::{self, deref, dict_get};
-use super::ExportError;
+use super::{ExportError, PdfStandard};
 use crate::render::archive::{DATA_NAME, DESCRIPTION_PREFIX, SEAL_PNG_NAME, SEAL_SVG_NAME};
 
 /// What an archival copy carries.
@@ -18,6 +18,9 @@ pub struct Extracted {
     pub version: Option<String>,
     /// The seal image: its file name (`seal.png`/`seal.svg`) and bytes.
     pub seal: Option<(String, Vec<u8>)>,
+    /// The standards the copy declares in its XMP metadata (PDF/A-3b or -3a,
+    /// and PDF/UA-1): a re-render uses the same.
+    pub standards: Vec<PdfStandard>,
 }
 
 /// Takes the data out of an archival copy (`name` is how errors name it).
@@ -46,7 +49,54 @@ pub(crate) fn extract_from(doc: &Document) -> Result<Extracted, ExportError> {
         data: data.clone(),
         version,
         seal,
+        standards: declared_standards(doc),
     })
+}
+
+/// The PDF/A level and PDF/UA part the XMP metadata declares
+/// (`pdfaid:part`/`pdfaid:conformance`, `pdfuaid:part`).
+fn declared_standards(doc: &Document) -> Vec<PdfStandard> {
+    let xmp = doc
+        .catalog()
+        .ok()
+        .and_then(|c| dict_get(doc, c, b"Metadata"))
+        .and_then(|o| o.as_stream().ok())
+        .map(|s| {
+            s.decompressed_content()
+                .unwrap_or_else(|_| s.content.clone())
+        })
+        .unwrap_or_default();
+    let xmp = String::from_utf8_lossy(&xmp);
+    let value = |name: &str| -> Option<String> {
+        // Written as an element (`<pdfaid:part>3</pdfaid:part>`) or an attribute (`pdfaid:part="3"`).
+        let element = format!("<{name}>");
+        if let Some(at) = xmp.find(&element) {
+            let rest = &xmp[at + element.len()..];
+            return rest.split('<').next().map(|v| v.trim().to_string());
+        }
+        let attribute = format!("{name}=\"");
+        let at = xmp.find(&attribute)?;
+        xmp[at + attribute.len()..]
+            .split('"')
+            .next()
+            .map(|v| v.trim().to_string())
+    };
+    let mut out = Vec::new();
+    let level = value("pdfaid:part").zip(value("pdfaid:conformance"));
+    match level
+        .as_ref()
+        .map(|(p, c)| (p.as_str(), c.to_ascii_uppercase()))
+    {
+        Some(("2", c)) if c == "A" => out.push(PdfStandard::A2a),
+        Some(("2", c)) if c == "B" => out.push(PdfStandard::A2b),
+        Some(("3", c)) if c == "A" => out.push(PdfStandard::A3a),
+        Some(("3", c)) if c == "B" => out.push(PdfStandard::A3b),
+        _ => {}
+    }
+    if value("pdfuaid:part").as_deref() == Some("1") {
+        out.push(PdfStandard::Ua1);
+    }
+    out
 }
 
 /// The embedded files: (name, bytes, description), from the catalog's /AF and

@@ -1,10 +1,11 @@
 //! Export: the PDF and its options ([`pdf_with`], [`ExportOptions`]), writing
 //! files atomically ([`write_atomic`]), archival copies ([`extract_data`]: the
 //! data out again), PAdES signatures ([`sign_pdf`]) and their verification
-//! ([`verify_pdf`]), over a small PDF object layer (`pdfdoc`) and the X.509/CMS
+//! ([`verify_pdf`]), print bundles of many reports ([`BundleBuilder`]), over a small PDF object layer (`pdfdoc`) and the X.509/CMS
 //! pieces both use ([`x509`], `cms`).
 
 mod archive;
+mod bundle;
 mod cms;
 pub mod ofd;
 mod pdf;
@@ -15,6 +16,7 @@ mod verify;
 pub mod x509;
 
 pub use archive::{extract_data, Extracted};
+pub use bundle::{BundleBookmark, BundleBuilder, Placed};
 pub use pdf::{creation_date, document_ident, pdf_with, ExportOptions, PdfStandard};
 pub use sign::{sign_pdf, Signer};
 pub use verify::{

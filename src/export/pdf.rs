@@ -9,24 +9,76 @@ use super::ExportError;
 use crate::model::Report;
 use crate::typeset::Diagnostic;
 
-/// A PDF/A conformance level Typst's exporter enforces (a glyph missing from a
-/// font, or anything else the standard forbids, is then an export error).
+/// A PDF standard Typst's exporter enforces (a glyph missing from a font, an
+/// image without alternative text, or anything else the standard forbids, is
+/// then an export error). At most one PDF/A level, optionally with PDF/UA-1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PdfStandard {
-    /// PDF/A-2b (ISO 19005-2, level B).
+    /// PDF/A-2b (ISO 19005-2, level B: the pages look the same forever).
     A2b,
+    /// PDF/A-2a (ISO 19005-2, level A: also tagged, every text with its Unicode).
+    A2a,
     /// PDF/A-3b (ISO 19005-3, level B): PDF/A-2b plus attached files.
     A3b,
+    /// PDF/A-3a (ISO 19005-3, level A): PDF/A-2a plus attached files.
+    A3a,
+    /// PDF/UA-1 (ISO 14289-1): accessible (tagged structure, language, title, alternative texts).
+    Ua1,
+}
+
+impl PdfStandard {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            PdfStandard::A2b => "a-2b",
+            PdfStandard::A2a => "a-2a",
+            PdfStandard::A3b => "a-3b",
+            PdfStandard::A3a => "a-3a",
+            PdfStandard::Ua1 => "ua-1",
+        }
+    }
+
+    /// Whether this is a PDF/A level (not PDF/UA).
+    pub fn is_archival(self) -> bool {
+        self != PdfStandard::Ua1
+    }
+
+    /// Whether this PDF/A level may carry attached files (PDF/A-3).
+    fn allows_attachments(self) -> bool {
+        matches!(self, PdfStandard::A3b | PdfStandard::A3a)
+    }
+
+    fn typst(self) -> typst_pdf::PdfStandard {
+        match self {
+            PdfStandard::A2b => typst_pdf::PdfStandard::A_2b,
+            PdfStandard::A2a => typst_pdf::PdfStandard::A_2a,
+            PdfStandard::A3b => typst_pdf::PdfStandard::A_3b,
+            PdfStandard::A3a => typst_pdf::PdfStandard::A_3a,
+            PdfStandard::Ua1 => typst_pdf::PdfStandard::Ua_1,
+        }
+    }
+}
+
+impl std::fmt::Display for PdfStandard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl std::str::FromStr for PdfStandard {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "a-2b" => Ok(PdfStandard::A2b),
-            "a-3b" => Ok(PdfStandard::A3b),
-            _ => Err(format!("unknown PDF standard `{s}`; use a-2b or a-3b")),
-        }
+        let all = [
+            PdfStandard::A2b,
+            PdfStandard::A2a,
+            PdfStandard::A3b,
+            PdfStandard::A3a,
+            PdfStandard::Ua1,
+        ];
+        let wanted = s.trim().to_ascii_lowercase();
+        all.into_iter().find(|p| p.name() == wanted).ok_or_else(|| {
+            format!("unknown PDF standard `{s}`; use a-2b, a-2a, a-3b, a-3a or ua-1 (PDF/UA-1 combines with one PDF/A level: --pdf-standard a-2b,ua-1)")
+        })
     }
 }
 
@@ -34,10 +86,12 @@ impl std::str::FromStr for PdfStandard {
 /// [`crate::Publisher::render_with`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExportOptions {
-    /// Conform to a PDF/A standard (`--pdf-standard`).
-    pub standard: Option<PdfStandard>,
-    /// An archival copy (`--archive`): PDF/A-3b with the report's data attached
-    /// as canonical JSON (and the seal image, when there is one).
+    /// The standards to conform to (`--pdf-standard`): at most one PDF/A level,
+    /// and PDF/UA-1.
+    pub standards: Vec<PdfStandard>,
+    /// An archival copy (`--archive`): PDF/A-3b (or the PDF/A-3 level given)
+    /// with the report's data attached as canonical JSON (and the seal image,
+    /// when there is one).
     pub archive: bool,
     /// An OFD package (GB/T 33190) instead of a PDF (`--ofd`; with `archive`,
     /// the data attached as OFD Attachments).
@@ -48,26 +102,58 @@ impl ExportOptions {
     /// The archival-copy options.
     pub fn archive() -> ExportOptions {
         ExportOptions {
-            standard: Some(PdfStandard::A3b),
+            standards: vec![PdfStandard::A3b],
             archive: true,
             ofd: false,
         }
     }
 
-    /// The standard in force, checking the options agree with each other.
-    pub fn effective_standard(&self) -> Result<Option<PdfStandard>, ExportError> {
-        if self.ofd && self.standard.is_some() {
+    /// Whether the PDF is to conform to PDF/UA-1.
+    pub fn accessible(&self) -> bool {
+        self.standards.contains(&PdfStandard::Ua1)
+    }
+
+    /// The standards in force (the PDF/A level first, then PDF/UA-1), checking
+    /// the options agree with each other.
+    pub fn effective_standards(&self) -> Result<Vec<PdfStandard>, ExportError> {
+        if self.ofd && !self.standards.is_empty() {
             return Err(ExportError::Options(
                 "--pdf-standard applies to PDFs; an OFD copy (--ofd) has none".into(),
             ));
         }
-        match (self.archive, self.standard) {
-            (true, Some(PdfStandard::A2b)) => Err(ExportError::Options(
-                "--archive makes a PDF/A-3b copy (PDF/A-2b cannot carry the data); leave out --pdf-standard a-2b".into(),
-            )),
-            (true, _) => Ok(Some(PdfStandard::A3b)),
-            (false, s) => Ok(s),
+        let archival: Vec<PdfStandard> = {
+            let mut a: Vec<PdfStandard> = self
+                .standards
+                .iter()
+                .copied()
+                .filter(|s| s.is_archival())
+                .collect();
+            a.dedup();
+            a
+        };
+        let level = match archival.as_slice() {
+            [] => None,
+            [one] => Some(*one),
+            [a, b, ..] => {
+                return Err(ExportError::Options(format!(
+                    "choose one PDF/A level, not both {a} and {b}"
+                )))
+            }
+        };
+        let level = match (self.archive, level) {
+            (true, Some(l)) if !l.allows_attachments() => {
+                return Err(ExportError::Options(format!(
+                    "--archive makes a PDF/A-3b copy (PDF/A-3a with --pdf-standard a-3a): PDF/A-2 cannot carry the data; leave out --pdf-standard {l}"
+                )))
+            }
+            (true, None) => Some(PdfStandard::A3b),
+            (_, l) => l,
+        };
+        let mut out: Vec<PdfStandard> = level.into_iter().collect();
+        if self.accessible() {
+            out.push(PdfStandard::Ua1);
         }
+        Ok(out)
     }
 }
 
@@ -97,13 +183,12 @@ pub fn pdf_with(
     report: &Report,
     export: &ExportOptions,
 ) -> Result<Vec<u8>, ExportError> {
-    let standards = match export.effective_standard()? {
-        None => PdfStandards::default(),
-        Some(s) => PdfStandards::new(&[match s {
-            PdfStandard::A2b => typst_pdf::PdfStandard::A_2b,
-            PdfStandard::A3b => typst_pdf::PdfStandard::A_3b,
-        }])
-        .map_err(|e| ExportError::Options(e.message().to_string()))?,
+    let standards = export.effective_standards()?;
+    let standards = if standards.is_empty() {
+        PdfStandards::default()
+    } else {
+        let list: Vec<typst_pdf::PdfStandard> = standards.iter().map(|s| s.typst()).collect();
+        PdfStandards::new(&list).map_err(|e| ExportError::Options(e.message().to_string()))?
     };
     let (y, m, d) = creation_date(report);
     let timestamp = crate::typeset::datetime(y, m, d).map(Timestamp::new_utc);

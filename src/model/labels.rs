@@ -58,6 +58,17 @@ pub const IDENTITY: &[NamedKey] = &[
 /// The end of the default title: "{机关}{年度}年政府信息公开工作年度报告".
 pub const TITLE_SUFFIX: &str = "年政府信息公开工作年度报告";
 
+/// The language of every report (BCP 47): PDF and HTML say so to screen readers.
+pub const LANGUAGE: &str = "zh-CN";
+
+/// What the seal image is, for a reader who cannot see it: "{机关}印章".
+pub fn seal_alt(agency: &str) -> String {
+    format!("{agency}{SEAL}")
+}
+
+/// The seal (印章) over the signature and date.
+pub const SEAL: &str = "印章";
+
 /// A table by its official caption, for messages: "表二 主动公开政府信息情况".
 pub const TABLE_2: &str = "表二 主动公开政府信息情况";
 pub const TABLE_3: &str = "表三 收到和处理政府信息公开申请情况";

@@ -1,5 +1,7 @@
 //! Writes the Typst source of a report: minijinja templates fed with a view of
-//! the report in which every value prints as a Typst literal.
+//! the report in which every value prints as a Typst literal. The same view
+//! also becomes a portal web page ([`render_html`]), through a template whose
+//! every value is HTML-escaped.
 
 pub mod archive;
 mod literal;
@@ -18,11 +20,17 @@ pub use view::{ReportView, TextRun};
 pub const MAIN_TEMPLATE: &str = "report.typ.j2";
 /// The Typst style library the main file imports.
 pub const STYLE_LIBRARY: &str = "nianbao.typ";
+/// The template that writes the portal web page (HTML).
+pub const HTML_TEMPLATE: &str = "report.html.j2";
 
 /// The templates compiled into the binary, with their names.
 const EMBEDDED: &[(&str, &str)] = &[
     (MAIN_TEMPLATE, include_str!("../../templates/report.typ.j2")),
     (STYLE_LIBRARY, include_str!("../../templates/nianbao.typ")),
+    (
+        HTML_TEMPLATE,
+        include_str!("../../templates/report.html.j2"),
+    ),
 ];
 
 /// Why the Typst source could not be written.
@@ -82,13 +90,17 @@ impl RenderError {
     }
 }
 
+/// A minijinja environment built once, on first use, with its error kept.
+type Shared = Arc<OnceLock<Result<Environment<'static>, RenderError>>>;
+
 /// The templates in use: the embedded ones, each replaceable from a directory.
-/// The minijinja environment is built (and the main template parsed) once, on
-/// first use, and shared by every document.
+/// The minijinja environments (Typst and HTML) are built (and their templates
+/// parsed) once, on first use, and shared by every document.
 #[derive(Clone, Debug, Default)]
 pub struct Templates {
     overrides: Vec<(String, String, PathBuf)>,
-    environment: Arc<OnceLock<Result<Environment<'static>, RenderError>>>,
+    environment: Shared,
+    html_environment: Shared,
 }
 
 impl Templates {
@@ -119,6 +131,7 @@ impl Templates {
         Ok(Templates {
             overrides,
             environment: Arc::default(),
+            html_environment: Arc::default(),
         })
     }
 
@@ -146,6 +159,30 @@ pub fn render_view(view: &ReportView, templates: &Templates) -> Result<String, R
         .map_err(RenderError::duplicate)?;
     let tmpl = env.get_template(MAIN_TEMPLATE)?;
     Ok(tmpl.render(Value::from_serialize(view))?)
+}
+
+/// Writes the portal web page of a prepared view: one self-contained HTML
+/// document (UTF-8, no script, no external resource).
+pub fn render_html(view: &ReportView, templates: &Templates) -> Result<String, RenderError> {
+    let env = templates
+        .html_environment
+        .get_or_init(|| html_environment(templates).map_err(RenderError::from))
+        .as_ref()
+        .map_err(RenderError::duplicate)?;
+    let tmpl = env.get_template(HTML_TEMPLATE)?;
+    Ok(tmpl.render(Value::from_serialize(view))?)
+}
+
+/// The HTML environment: minijinja's HTML auto-escaping, the one escaping
+/// function of the web page, applies to every printed value.
+fn html_environment(templates: &Templates) -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    let text = templates.get(HTML_TEMPLATE).unwrap_or_default().to_string();
+    env.add_template_owned(HTML_TEMPLATE, Cow::Owned(text))?;
+    Ok(env)
 }
 
 /// The minijinja environment: every printed value becomes a Typst literal.

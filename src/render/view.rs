@@ -72,6 +72,8 @@ pub struct ReportView {
 
 #[derive(Serialize)]
 pub struct Meta {
+    /// The document's language (BCP 47).
+    pub lang: &'static str,
     pub title: String,
     pub author: String,
     pub keywords: Vec<String>,
@@ -90,6 +92,10 @@ pub struct ItemView {
     pub number: String,
     pub title: String,
     pub run_in: bool,
+    /// The level of the item's heading in the document's outline when it has a
+    /// line of its own (part headings are 1): one below the nearest enclosing
+    /// item that has its own heading line, so levels never skip (PDF/UA, HTML).
+    pub heading_level: u8,
     pub paragraphs: Vec<String>,
     pub items: Vec<ItemView>,
 }
@@ -168,6 +174,8 @@ pub struct SignatureView {
     pub agency: String,
     pub date: String,
     pub seal: Option<String>,
+    /// The seal image's alternative text: the agency's seal (PDF/UA, HTML).
+    pub seal_alt: Option<String>,
 }
 
 /// Breaks a title into lines at sensible points: the agency on one line, the rest below.
@@ -244,6 +252,7 @@ fn prose_view(report: &Report, printed: &mut Printed) -> Result<Prose, RefError>
                         number,
                         title,
                         run_in,
+                        heading_level: 0,
                         paragraphs: Vec::new(),
                         items: Vec::new(),
                     },
@@ -259,9 +268,23 @@ fn prose_view(report: &Report, printed: &mut Printed) -> Result<Prose, RefError>
             }
         }
     });
-    match error {
-        Some(e) => Err(e),
-        None => Ok(out),
+    if let Some(e) = error {
+        return Err(e);
+    }
+    for part in &mut out.parts {
+        set_heading_levels(&mut part.items, 2);
+    }
+    Ok(out)
+}
+
+/// Gives every item the outline level of its heading: `level` under a part
+/// heading, one more under an item printed with a heading line of its own (a
+/// run-in item's title is part of its first paragraph, not a heading).
+fn set_heading_levels(items: &mut [ItemView], level: u8) {
+    for item in items {
+        item.heading_level = level;
+        let own_line = !item.run_in || item.paragraphs.is_empty();
+        set_heading_levels(&mut item.items, if own_line { level + 1 } else { level });
     }
 }
 
@@ -451,6 +474,7 @@ impl ReportView {
             agency: printed.text("signature", Role::Body, &report.agency),
             date: printed.text("date", Role::Body, &date.chinese()),
             seal: seal.map(|s| s.virtual_path().to_string()),
+            seal_alt: seal.map(|_| labels::seal_alt(&report.agency)),
         });
         // The digits and dashes of the page numbers.
         printed.text("page number", Role::PageNumber, "— 0123456789 —");
@@ -458,6 +482,7 @@ impl ReportView {
         Ok(ReportView {
             version: env!("CARGO_PKG_VERSION"),
             meta: Meta {
+                lang: labels::LANGUAGE,
                 title: title.clone(),
                 author: report.agency.clone(),
                 keywords: vec![

@@ -39,8 +39,13 @@ static SEAL_PNG_ID: LazyLock<FileId> = LazyLock::new(|| file_id(SEAL_PNG_PATH));
 static SEAL_SVG_ID: LazyLock<FileId> = LazyLock::new(|| file_id(SEAL_SVG_PATH));
 static ARCHIVE_DATA_ID: LazyLock<FileId> = LazyLock::new(|| file_id(ARCHIVE_DATA_PATH));
 
-/// The standard library, built once.
-static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+/// The standard library, built once, with Typst's accessibility additions
+/// (`pdf.header-cell`: row header cells of the tables; `typst compile
+/// --features a11y-extras` for a `--project`).
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| {
+    let features = [typst::Feature::A11yExtras].into_iter().collect();
+    LazyHash::new(Library::builder().with_features(features).build())
+});
 
 /// A seal image, read by our code.
 #[derive(Clone, Debug)]

@@ -290,91 +290,6 @@ fn mutool(pdf: &Path) -> String {
     out
 }
 
-/// The only page-validation finding allowed on our output, and why.
-///
-/// page-validation reports, for a Fandol CID-keyed CFF font, "rendered CID 1
-/// width 0.000 in its embedded CIDFontType0C program but 1000.000 in /W".
-/// That is the validator's error, not ours: in a CID-keyed CFF the default
-/// advance width (defaultWidthX) lives in the Private DICT of each Font DICT
-/// of the FDArray (CFF spec, Adobe TN #5176, §§ 15 and 19); the top DICT of a
-/// CIDFont has no Private DICT, so a reader that looks only there falls back to
-/// the spec default 0. The glyph's charstring carries no explicit width
-/// ("35 543 rmoveto": two operands), so its width is FD 0's defaultWidthX =
-/// 1000, exactly the 1000 in /W. fontTools reads every glyph of every embedded
-/// font that way and finds all widths equal to /W and /DW —
-/// [`cff_widths_agree_with_w`] checks this on each run.
-const VALIDATOR_FALSE_POSITIVE: &str = "TRUETYPE-GLYPH-WIDTH-001";
-
-/// Runs page-validation; returns the failed rule ids other than the known false positive.
-fn pdfa_failures(pdf: &Path, profile: &str) -> Vec<String> {
-    let script = "import sys, page\n\
-r = page.validate_pdf(sys.argv[1], profile=sys.argv[2])\n\
-print(r.profile)\n\
-for f in r.failures: print('FAIL', f.rule_id, f.message)\n";
-    let (ok, out) = run("python3", &["-c", script, pdf.to_str().unwrap(), profile]);
-    assert!(
-        ok,
-        "page-validation did not run (scripts/test installs it): {out}"
-    );
-    out.lines()
-        .filter_map(|l| l.strip_prefix("FAIL "))
-        .filter(|l| {
-            !l.split(' ')
-                .next()
-                .unwrap()
-                .ends_with(VALIDATOR_FALSE_POSITIVE)
-        })
-        .map(str::to_string)
-        .collect()
-}
-
-/// fontTools' widths of every glyph of every embedded CID-keyed CFF font
-/// (charstring width, else defaultWidthX of the glyph's FD) against /W and /DW.
-const FONT_WIDTHS: &str = r#"
-import sys, subprocess, json
-from io import BytesIO
-from fontTools.cffLib import CFFFontSet
-import fontTools.misc.psCharStrings as p
-pdf = sys.argv[1]
-objs = json.loads(subprocess.check_output(["qpdf", "--json", "--json-key=qpdf", pdf]))["qpdf"][1]
-def val(k): return objs["obj:" + k]["value"] if isinstance(k, str) and k.endswith(" R") else k
-bad = fonts = glyphs = 0
-for key, o in objs.items():
-    v = o.get("value")
-    if not isinstance(v, dict) or v.get("/Subtype") != "/CIDFontType0": continue
-    fonts += 1
-    num = val(v["/FontDescriptor"])["/FontFile3"].split()[0]
-    data = subprocess.check_output(["qpdf", f"--show-object={num}", "--filtered-stream-data", pdf])
-    cff = CFFFontSet(); cff.decompile(BytesIO(data), None)
-    top = cff[cff.fontNames[0]]
-    w = val(v.get("/W", [])); dw = v.get("/DW", 1000); pdfw = {}; i = 0
-    while i < len(w):
-        if isinstance(w[i+1], list):
-            for j, x in enumerate(w[i+1]): pdfw[w[i] + j] = x
-            i += 2
-        else:
-            for c in range(w[i], w[i+1] + 1): pdfw[c] = w[i+2]
-            i += 3
-    for name in top.charset:
-        cid = 0 if name == ".notdef" else int(name[3:])
-        cs, sel = top.CharStrings.getItemAndSelector(name)
-        priv = top.FDArray[sel].Private
-        ext = p.T2WidthExtractor(getattr(priv, "Subrs", None) or [], cff.GlobalSubrs, priv.nominalWidthX, priv.defaultWidthX)
-        ext.execute(cs); glyphs += 1
-        if abs(ext.width - pdfw.get(cid, dw)) > 0.5:
-            bad += 1; print("MISMATCH", v["/BaseFont"], cid, ext.width, pdfw.get(cid, dw))
-print(f"fonts={fonts} glyphs={glyphs} mismatches={bad}")
-"#;
-
-fn cff_widths_agree_with_w(pdf: &Path) {
-    let (ok, out) = run("python3", &["-c", FONT_WIDTHS, pdf.to_str().unwrap()]);
-    assert!(ok, "fontTools width check did not run: {out}");
-    assert!(
-        out.contains("mismatches=0") && !out.contains("fonts=0 "),
-        "{out}"
-    );
-}
-
 fn qpdf_check(pdf: &Path) {
     let (ok, out) = run("qpdf", &["--check", pdf.to_str().unwrap()]);
     assert!(ok, "qpdf --check: {out}");
@@ -431,7 +346,7 @@ fn archive_copy_carries_the_data_and_round_trips() {
     assert!(std::fs::read(&again).unwrap() == bytes, "re-render differs");
 
     qpdf_check(&copy);
-    assert_eq!(pdfa_failures(&copy, "3b"), Vec::<String>::new());
+    assert_eq!(page_validation_failures(&copy, "3b"), Vec::<String>::new());
     cff_widths_agree_with_w(&copy);
     let info = pdfinfo(&copy);
     assert_eq!(info_value(&info, "Author"), "卞路口乡人民政府");
@@ -455,7 +370,7 @@ fn pdf_a_2b_without_data() {
         .assert()
         .success();
     qpdf_check(&out);
-    assert_eq!(pdfa_failures(&out, "2b"), Vec::<String>::new());
+    assert_eq!(page_validation_failures(&out, "2b"), Vec::<String>::new());
     nianbao()
         .arg("extract")
         .arg(&out)
@@ -510,7 +425,10 @@ fn signed_archive_copy_is_valid_for_every_verifier() {
     );
 
     qpdf_check(&signed);
-    assert_eq!(pdfa_failures(&signed, "3b"), Vec::<String>::new());
+    assert_eq!(
+        page_validation_failures(&signed, "3b"),
+        Vec::<String>::new()
+    );
     // The trailer /ID is kept.
     let id = |pdf: &Path| {
         let (_, t) = run("qpdf", &["--show-object=trailer", pdf.to_str().unwrap()]);
@@ -564,12 +482,12 @@ fn p256_signature_and_a_second_signature() {
     // incremental saves validation issue"; Adobe Preflight accepts such files).
     // So for this file alone that rule is allowed, and only for the first
     // signature: the last one covers the whole file (checked above).
-    let failures: Vec<String> = pdfa_failures(&twice, "3b")
+    let failures: Vec<String> = page_validation_failures(&twice, "3b")
         .into_iter()
         .filter(|f| !f.starts_with("PDFA3B-SIGNATURE-BYTERANGE-001"))
         .collect();
     assert_eq!(failures, Vec::<String>::new());
-    let once_failures = pdfa_failures(&once, "3b");
+    let once_failures = page_validation_failures(&once, "3b");
     assert_eq!(once_failures, Vec::<String>::new());
 }
 
@@ -864,7 +782,10 @@ fn time_stamped_signature_is_pades_b_t() {
         "{mu}"
     );
     qpdf_check(&signed);
-    assert_eq!(pdfa_failures(&signed, "3b"), Vec::<String>::new());
+    assert_eq!(
+        page_validation_failures(&signed, "3b"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -924,7 +845,10 @@ fn visible_signature_over_a_png_seal_and_seal_round_trip() {
     assert!(pdfsig(&signed).contains("Signature is Valid."));
     let (ok, out) = pyhanko(&signed);
     assert!(ok, "{out}");
-    assert_eq!(pdfa_failures(&signed, "3b"), Vec::<String>::new());
+    assert_eq!(
+        page_validation_failures(&signed, "3b"),
+        Vec::<String>::new()
+    );
     qpdf_check(&signed);
 
     // An SVG seal is drawn as vector paths, not an image: --visible says so.

@@ -365,7 +365,13 @@ mod project_world {
                 root: root.to_path_buf(),
                 main,
                 fonts: FontStore::embedded(),
-                library: LazyHash::new(Library::default()),
+                // As `typst compile --features a11y-extras` (the tables' row
+                // header cells use `pdf.header-cell`).
+                library: LazyHash::new(
+                    Library::builder()
+                        .with_features([typst::Feature::A11yExtras].into_iter().collect())
+                        .build(),
+                ),
             }
         }
 

@@ -61,7 +61,7 @@ fn render_both_with(
     let ofd_options = ExportOptions {
         ofd: true,
         archive,
-        standard: None,
+        standards: Vec::new(),
     };
     let a = p.render_with(loaded, options, &pdf_options).unwrap();
     let b = p.render_with(loaded, options, &ofd_options).unwrap();
@@ -692,7 +692,7 @@ fn archival_ofd() -> &'static [u8] {
         let export = ExportOptions {
             ofd: true,
             archive: true,
-            standard: None,
+            standards: Vec::new(),
         };
         publisher()
             .render_with(&loaded, &options, &export)

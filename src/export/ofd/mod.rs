@@ -1,11 +1,11 @@
 //! OFD copies (GB/T 33190-2016, 开放版式文档) of a report, written from the
 //! same laid-out pages as the PDF, and GB/T 38540-2020 electronic seals on them.
 //!
-//! - [`ofd`] writes the package: [`pages`] turns Typst's frames into page
-//!   content, [`fonts`] embeds font subsets (with a `cmap`), [`package`] is the
-//!   ZIP container, [`xml`] the one XML writer and escaping function.
+//! - [`ofd`] writes the package: `pages` turns Typst's frames into page
+//!   content, `fonts` embeds font subsets (with a `cmap`), `package` is the
+//!   ZIP container, `xml` the one XML writer and escaping function.
 //! - [`sign_ofd`] adds a seal ([`seal`] holds the SES ASN.1 structures,
-//!   [`sign`] the files it writes); [`verify_ofd`] checks one ([`verify`]).
+//!   `sign` the files it writes); [`verify_ofd`] checks one (`verify`).
 
 mod fonts;
 mod package;
@@ -17,7 +17,7 @@ mod verify;
 mod xml;
 
 use sha2::{Digest, Sha256};
-use typst::foundations::{NativeElement, Selector};
+use typst::foundations::{NativeElement, Selector, StyleChain};
 use typst::model::HeadingElem;
 use typst_layout::PagedDocument;
 
@@ -351,6 +351,15 @@ fn outline(doc: &PagedDocument, page_ids: &[u32]) -> Vec<OutlineEntry> {
         let Some(heading) = h.to_packed::<HeadingElem>() else {
             continue;
         };
+        // As the PDF's bookmarks: item headings are tagged for accessibility
+        // but kept out of the outline.
+        let bookmarked = heading
+            .bookmarked
+            .get(StyleChain::default())
+            .unwrap_or_else(|| heading.outlined.get(StyleChain::default()));
+        if !bookmarked {
+            continue;
+        }
         let Some(pos) = h.location().and_then(|l| introspector.position(l)) else {
             continue;
         };
@@ -388,6 +397,8 @@ pub(crate) fn extract_from(pkg: &Package) -> Result<super::Extracted, OfdError> 
         data,
         version,
         seal,
+        // An OFD copy declares no PDF standard.
+        standards: Vec::new(),
     })
 }
 

@@ -3,6 +3,11 @@
 
 #![allow(dead_code)]
 
+pub mod form;
+pub mod tagged;
+pub mod validators;
+pub use validators::{cff_widths_agree_with_w, page_validation_failures};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
