@@ -16,3 +16,4 @@ mod layout;
 mod render;
 mod robustness;
 mod snapshots;
+mod workbook;
