@@ -80,6 +80,9 @@ pub fn load_data(path: &Path, format: Option<Format>) -> Result<Loaded, Error> {
     if !stdin && path.is_dir() {
         return Err(LoadError::IsDirectory { file: name }.into());
     }
+    let format = format
+        .or_else(|| Format::from_path(path))
+        .or(stdin.then_some(Format::Toml));
     let bytes = if stdin {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|source| {
@@ -90,19 +93,26 @@ pub fn load_data(path: &Path, format: Option<Format>) -> Result<Loaded, Error> {
         })?;
         buf
     } else {
-        std::fs::read(path).map_err(|source| LoadError::Io {
-            file: name.clone(),
-            source,
-        })?
+        match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            // A file of no known kind that cannot be read: say what it is not.
+            Err(_) if format.is_none() && !workbook::is_workbook_path(path) => {
+                return Err(LoadError::UnknownFormat { file: name }.into())
+            }
+            Err(source) => {
+                return Err(LoadError::Io {
+                    file: name.clone(),
+                    source,
+                }
+                .into())
+            }
+        }
     };
     let dir = if stdin {
         std::env::current_dir().ok()
     } else {
         Some(path.parent().map(Path::to_path_buf).unwrap_or_default())
     };
-    let format = format
-        .or_else(|| Format::from_path(path))
-        .or(stdin.then_some(Format::Toml));
     load_data_bytes(name, dir, bytes, path, format)
 }
 

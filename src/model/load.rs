@@ -160,7 +160,7 @@ pub enum LoadError {
     },
     #[error("{file}: is a directory, not a data file")]
     IsDirectory { file: String },
-    #[error("{file}: cannot tell the data format from the file name; use .toml, .json, .yaml or .yml (or --input-format)")]
+    #[error("{file}: cannot tell the data format from the file name; use .toml, .json, .yaml or .yml (or --input-format), or a workbook: .xlsx, .xls or .ods")]
     UnknownFormat { file: String },
     #[error("{file}: the file is empty; a report needs at least `agency`, `year` and the tables (`nianbao init` writes a complete skeleton)")]
     Empty { file: String },

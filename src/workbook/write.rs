@@ -242,6 +242,7 @@ impl<'a> SheetWriter<'a> {
         inputs: &[&InputRow],
     ) -> Result<(), XlsxError> {
         sheet.set_name(&plan.name)?;
+        sheet.set_default_row_height(18);
         for (c, w) in plan.widths.iter().enumerate() {
             sheet.set_column_width(c as u16, *w)?;
         }
@@ -538,6 +539,8 @@ fn guide(report: &Report, edition: Edition) -> Vec<(bool, String)> {
 fn write_guide(sheet: &mut Worksheet, report: &Report, edition: Edition) -> Result<(), XlsxError> {
     sheet.set_name(GUIDE_SHEET)?;
     sheet.set_column_width(0, 110)?;
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
     let base = Format::new()
         .set_font_name("宋体")
         .set_font_size(11)
@@ -573,7 +576,11 @@ fn write_text(sheet: &mut Worksheet, rows: &[TextRow]) -> Result<(), XlsxError> 
         .set_bold()
         .set_align(FormatAlign::Center)
         .set_background_color(0xD9E1F2);
-    let widths = [20.0, 12.0, 26.0, 8.0, 90.0];
+    let widths = [30.0, 12.0, 26.0, 8.0, 90.0];
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
     for (c, (h, w)) in text::HEADERS.iter().zip(widths).enumerate() {
         sheet.set_column_width(c as u16, w)?;
         sheet.write_string_with_format(0, c as u16, *h, &header)?;

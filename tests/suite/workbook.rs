@@ -437,12 +437,34 @@ fn libreoffice_opens_recalculates_and_saves_what_nianbao_reads_back() {
     assert!(at("R4", "表四!E4"), "{found:#?}");
     assert!(at("R1", "表三!D28"), "{found:#?}");
 
-    // .ods and .xls, as LibreOffice saves them, read the same.
-    libreoffice(&[&lo.join("good.xlsx")], "ods", &lo);
-    libreoffice(&[&lo.join("good.xlsx")], "xls:MS Excel 97", &lo);
+    // .ods and .xls, as LibreOffice saves them, read the same, by their
+    // defined names: a name moved to the wrong row is caught there too.
+    let moved = tmp.path().join("moved.xlsx");
+    let status = Process::new("python3")
+        .arg("-c")
+        .arg(
+            "import openpyxl,sys\nwb=openpyxl.load_workbook(sys.argv[1])\nwb.defined_names['requests_granted'].attr_text=\"'表三'!$D$7:$I$7\"\nwb.save(sys.argv[2])",
+        )
+        .arg(lo.join("good.xlsx"))
+        .arg(&moved)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    libreoffice(&[&lo.join("good.xlsx"), &moved], "ods", &lo);
+    libreoffice(&[&lo.join("good.xlsx"), &moved], "xls:MS Excel 97", &lo);
     for other in ["good.ods", "good.xls"] {
         let pdf = render(&lo.join(other), &tmp.path().join("c.pdf"));
         assert!(from_toml == pdf, "{other} renders another PDF");
+    }
+    for other in ["moved.ods", "moved.xls"] {
+        let (code, doc) = check_json(&lo.join(other));
+        assert_eq!(code, 1, "{other}");
+        assert!(
+            findings(&doc)
+                .iter()
+                .any(|f| f["rule"] == "KEY" && f["key"] == "requests.granted"),
+            "{other}: {doc:#}"
+        );
     }
 }
 
