@@ -19,9 +19,9 @@ use super::layout::{self, InputKind, InputRow, Layout, Pos, Shape};
 use super::matcher::{self, Grid};
 use super::text;
 use super::{sniff, Kind, WorkbookError, TEMPLATE_PROPERTY};
-use crate::model::labels::RequestRow;
+use crate::model::labels::{self, RequestRow};
 use crate::model::tree::{Entry, Node, Value};
-use crate::model::{load_node, Edition, Loaded, Problem, ProblemKind, YEARS};
+use crate::model::{load_node, CellPlace, Edition, Loaded, Problem, ProblemKind, YEARS};
 
 /// One sheet's cells: values, formulas and (xlsx) styles.
 pub(crate) struct SheetCells {
@@ -625,12 +625,50 @@ pub fn read(name: &str, dir: Option<PathBuf>, bytes: Vec<u8>) -> Result<Loaded, 
             file: name.to_string(),
         });
     }
+    place_warnings(&layout, &mut out.warnings);
     let root = order(tree);
     let mut loaded = load_node(name, dir, &root.node())?;
     loaded.origins = out.origins;
     loaded.warnings = out.warnings;
     loaded.problems.splice(0..0, out.problems);
     Ok(loaded)
+}
+
+/// Gives each warning its table cell by official labels, as problems have.
+fn place_warnings(layout: &Layout, warnings: &mut [Problem]) {
+    for w in warnings {
+        let Some(input) = layout
+            .inputs
+            .iter()
+            .filter(|i| w.key.starts_with(&i.key))
+            .max_by_key(|i| i.key.len())
+        else {
+            continue;
+        };
+        let Some(table) = layout.sheets[input.sheet].caption else {
+            continue;
+        };
+        let index: Option<usize> = w.key[input.key.len()..]
+            .strip_prefix('[')
+            .and_then(|r| r.strip_suffix(']'))
+            .and_then(|i| i.parse().ok());
+        let column = match (input.key.split('.').next(), index) {
+            (Some("requests"), Some(i)) => Some(labels::request_column(i)),
+            (Some("appeals"), Some(i)) => Some(
+                labels::APPEAL_COLUMNS
+                    .get(i)
+                    .copied()
+                    .unwrap_or(labels::TOTAL_COLUMN)
+                    .to_string(),
+            ),
+            _ => None,
+        };
+        w.cell = Some(CellPlace {
+            table,
+            row: input.label.clone(),
+            column,
+        });
+    }
 }
 
 /// The root keys in the order of a data file.

@@ -571,6 +571,9 @@ fn bad_cells_are_errors_that_name_the_cell() {
         assert_eq!(f["severity"], severity, "{origin}: {f:#}");
         assert_eq!(f["key"], key, "{origin}: {f:#}");
     }
+    let text_number = finding("表三!H6");
+    assert_eq!(text_number["row"], "（一）予以公开");
+    assert_eq!(text_number["column"], "法人或其他组织 · 法律服务机构");
     // The number stored as text is read as the number: the H column balances
     // (12 new, 12 granted), so no R1 there.
     assert!(
