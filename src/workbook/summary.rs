@@ -542,6 +542,10 @@ impl Summary {
             sheet.write_formula_with_format(total_row, col, formula, &total_fmt)?;
         }
         sheet.set_freeze_panes(1, 2)?;
+        sheet.set_paper_size(9);
+        sheet.set_landscape();
+        sheet.set_repeat_rows(0, 0)?;
+        sheet.set_repeat_columns(0, 1)?;
         sheet.autofilter(0, 0, n, first_figure + self.columns.len() as u16 - 1)?;
 
         // The summed tables, as printed.
@@ -569,6 +573,9 @@ impl Summary {
         };
         let chart_sheet = wb.add_worksheet();
         chart_sheet.set_name(CHART_SHEET)?;
+        chart_sheet.set_paper_size(9);
+        chart_sheet.set_landscape();
+        chart_sheet.set_print_fit_to_pages(1, 1);
         if let (Some(received), Some(handled), true) = (
             col_of(RequestRow::New.label()),
             col_of(REQUESTS_TOTAL_ROW),
@@ -577,10 +584,11 @@ impl Summary {
             let mut chart = Chart::new(ChartType::Column);
             chart
                 .title()
-                .set_name("各机关收到和办理政府信息公开申请情况");
+                .set_name("各机关收到和办理政府信息公开申请情况（件）");
+            // 一、本年新收… (its 总计) and 三、本年度办理结果 (its （七）总计).
             for (col, name) in [
-                (received, "本年新收申请（总计）"),
-                (handled, "本年度办理结果（（七）总计）"),
+                (received, RequestRow::New.label()),
+                (handled, labels::OUTCOME_LABEL),
             ] {
                 chart
                     .add_series()
