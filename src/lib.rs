@@ -17,11 +17,12 @@ pub mod export;
 pub mod model;
 pub mod render;
 pub mod typeset;
+pub mod workbook;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use model::{Loaded, Report};
+use model::{Format, LoadError, Loaded, Report};
 use render::{ReportView, Templates};
 use typeset::{FontStore, Role, RoleFonts, SealImage};
 
@@ -58,6 +59,79 @@ pub enum Error {
     Seal { path: String, reason: String },
     #[error(transparent)]
     Batch(#[from] batch::BatchError),
+    #[error(transparent)]
+    Workbook(#[from] workbook::WorkbookError),
+}
+
+/// Whether nianbao reads a file as report data, by its extension: TOML, JSON,
+/// YAML, or a workbook (.xlsx, .xls, .ods).
+pub fn is_data_path(path: &Path) -> bool {
+    Format::from_path(path).is_some() || workbook::is_workbook_path(path)
+}
+
+/// Loads a report from any data file nianbao reads: a workbook (.xlsx, .xls,
+/// .ods, told by its content), or TOML, JSON or YAML text (by `format`, else
+/// the extension). `-` reads standard input (TOML unless `format` or the
+/// content says otherwise). Check, render, batch and import all load through
+/// here.
+pub fn load_data(path: &Path, format: Option<Format>) -> Result<Loaded, Error> {
+    let stdin = path == Path::new("-");
+    let name = model::display_name(path);
+    if !stdin && path.is_dir() {
+        return Err(LoadError::IsDirectory { file: name }.into());
+    }
+    let format = format
+        .or_else(|| Format::from_path(path))
+        .or(stdin.then_some(Format::Toml));
+    let bytes = if stdin {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|source| {
+            LoadError::Io {
+                file: name.clone(),
+                source,
+            }
+        })?;
+        buf
+    } else {
+        match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            // A file of no known kind that cannot be read: say what it is not.
+            Err(_) if format.is_none() && !workbook::is_workbook_path(path) => {
+                return Err(LoadError::UnknownFormat { file: name }.into())
+            }
+            Err(source) => {
+                return Err(LoadError::Io {
+                    file: name.clone(),
+                    source,
+                }
+                .into())
+            }
+        }
+    };
+    let dir = if stdin {
+        std::env::current_dir().ok()
+    } else {
+        Some(path.parent().map(Path::to_path_buf).unwrap_or_default())
+    };
+    load_data_bytes(name, dir, bytes, path, format)
+}
+
+/// Loads a report from bytes already read (a batch hashes them first), as
+/// [`load_data`] does: a workbook by its content, else text in `format`.
+pub fn load_data_bytes(
+    name: String,
+    dir: Option<PathBuf>,
+    bytes: Vec<u8>,
+    path: &Path,
+    format: Option<Format>,
+) -> Result<Loaded, Error> {
+    if workbook::sniff(&bytes).is_some() || workbook::is_workbook_path(path) {
+        return Ok(workbook::read(&name, dir, bytes)?);
+    }
+    match format {
+        Some(format) => Ok(model::load_bytes(name, dir, bytes, format)?),
+        None => Err(LoadError::UnknownFormat { file: name }.into()),
+    }
 }
 
 /// Per-document options.

@@ -15,7 +15,7 @@ pub use manifest::{Entry, Manifest, ManifestError, Status};
 
 use crate::check::{self, Severity};
 use crate::export::{self, ExportOptions};
-use crate::model::{load_bytes, Format, Loaded};
+use crate::model::{Format, Loaded};
 use crate::{Publisher, RenderOptions, VERSION};
 
 /// Shard K of N (K from 1 to N).
@@ -90,8 +90,9 @@ pub enum BatchError {
 }
 
 /// Finds the data files among the inputs: files as given, directories searched
-/// recursively for .toml, .json, .yaml and .yml (skipping hidden entries, the
-/// output directory and manifests). Sorted, so every run sees the same order.
+/// recursively for .toml, .json, .yaml, .yml and workbooks (.xlsx, .xls,
+/// .ods), skipping hidden entries, the output directory, manifests and the
+/// lock files of spreadsheet programs. Sorted, so every run sees the same order.
 pub fn discover(inputs: &[PathBuf], outdir: &Path) -> Result<Vec<Job>, BatchError> {
     let out_canon = outdir.canonicalize().ok();
     let mut jobs = Vec::new();
@@ -119,9 +120,11 @@ pub fn discover(inputs: &[PathBuf], outdir: &Path) -> Result<Vec<Job>, BatchErro
                 let Ok(entry) = entry else { continue };
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy();
+                // Skips Excel's lock files (~$a.xlsx) and LibreOffice's (.~lock…, hidden).
                 if !entry.file_type().is_file()
-                    || Format::from_path(path).is_none()
+                    || !crate::is_data_path(path)
                     || name.starts_with("manifest")
+                    || name.starts_with("~$")
                 {
                     continue;
                 }
@@ -274,9 +277,9 @@ fn read_and_load(job: &Job, times: &mut StepTimes) -> (String, Result<Loaded, cr
         Ok(bytes) => {
             let sha = sha256_hex(&bytes);
             let t = Instant::now();
-            let format = Format::from_path(&job.path).unwrap_or(Format::Toml);
+            let format = Format::from_path(&job.path).or(Some(Format::Toml));
             let dir = Some(job.path.parent().map(Path::to_path_buf).unwrap_or_default());
-            let loaded = load_bytes(name, dir, bytes, format).map_err(crate::Error::from);
+            let loaded = crate::load_data_bytes(name, dir, bytes, &job.path, format);
             times.load = t.elapsed();
             (sha, loaded)
         }

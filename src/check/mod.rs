@@ -162,8 +162,8 @@ pub struct Finding {
     /// The finding this one follows from (the same root cause), when there is one:
     /// e.g. R1 in a column whose （七）总计 is already wrong by R2.
     pub caused_by: Option<usize>,
-    /// Where the value is in a published file (page and position, table cell),
-    /// for reports imported from PDF, Word or web pages.
+    /// Where the value is in a source that is not text: a workbook's sheet and
+    /// cell (`表三!F12`), or the page and table cell of an imported published report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
 }
@@ -200,7 +200,7 @@ impl fmt::Display for Finding {
             write!(f, "\n    at {place} (`{}`)", self.key)?;
         }
         if let Some(o) = &self.origin {
-            write!(f, "\n    in the published file: {o}")?;
+            write!(f, "\n    source: {o}")?;
         }
         if let (Some(e), Some(g)) = (&self.expected, &self.found) {
             write!(f, "\n    expected {e}, found {g}")?;
@@ -256,6 +256,9 @@ impl<'a> Findings<'a> {
     }
 
     fn add(&mut self, mut finding: Finding) {
+        if finding.origin.is_none() {
+            finding.origin = self.loaded.origin(&finding.key).map(str::to_string);
+        }
         if let Some(span) = &finding.span {
             if !self.loaded.source.text.is_empty() {
                 let (l, c) = self.loaded.source.line_col(span.start);
@@ -287,6 +290,11 @@ pub fn check(loaded: &Loaded, previous: Option<&Loaded>) -> Vec<Finding> {
     };
     for p in &loaded.problems {
         findings.add(problem_finding(&loaded.source.name, p));
+    }
+    for p in &loaded.warnings {
+        let mut f = problem_finding(&loaded.source.name, p);
+        f.severity = Severity::Warning;
+        findings.add(f);
     }
     rules::run(&mut findings, previous);
     order(findings.list)

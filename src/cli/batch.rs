@@ -14,7 +14,7 @@ use super::{exit, CliError, CliResult, FontArgs, Printer};
 
 #[derive(Args)]
 pub struct BatchArgs {
-    /// Data files, or directories searched recursively for .toml/.json/.yaml/.yml.
+    /// Data files, or directories searched recursively for .toml/.json/.yaml/.yml and workbooks (.xlsx/.xls/.ods).
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<PathBuf>,
     /// The output directory (created if missing); PDFs and manifest.json/.csv go here.

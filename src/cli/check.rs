@@ -6,13 +6,13 @@ use clap::Args;
 use serde_json::json;
 
 use nianbao::check::{self, Finding, Severity};
-use nianbao::model::{load_path, Loaded};
+use nianbao::model::Loaded;
 
 use super::{exit, printer, CliError, CliResult, InputArgs, Printer};
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// The reports' data files (.toml, .json, .yaml/.yml), or - for standard input.
+    /// The reports' data files (.toml, .json, .yaml/.yml, or workbooks: .xlsx, .xls, .ods), or - for standard input.
     #[arg(value_name = "DATA", required = true)]
     pub data: Vec<PathBuf>,
     /// Last year's report, for the rules that compare years (R7, R8, R11).
@@ -31,7 +31,7 @@ pub fn load_and_check(
     input: &InputArgs,
     prev: Option<&Loaded>,
 ) -> Result<(Loaded, Vec<Finding>), CliError> {
-    let loaded = load_path(path, input.input_format)?;
+    let loaded = nianbao::load_data(path, input.input_format)?;
     let findings = check::check(&loaded, prev);
     Ok((loaded, findings))
 }
@@ -47,7 +47,7 @@ fn plural(n: usize, word: &str) -> String {
 
 pub fn check(args: CheckArgs, printer: &Printer) -> CliResult {
     let prev = match &args.prev {
-        Some(p) => Some(load_path(p, None)?),
+        Some(p) => Some(nianbao::load_data(p, None)?),
         None => None,
     };
     let (mut errors, mut warnings) = (0, 0);

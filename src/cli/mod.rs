@@ -11,6 +11,7 @@ mod sign;
 mod sign_ofd;
 mod verify;
 mod verify_ofd;
+mod workbook;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,7 +58,8 @@ into_cli_error!(
     nianbao::export::ExportError,
     nianbao::batch::BatchError,
     nianbao::typeset::FontError,
-    nianbao::render::RenderError
+    nianbao::render::RenderError,
+    nianbao::workbook::WorkbookError
 );
 
 /// What a command returns: its exit code, or an error for the printer.
@@ -105,11 +107,21 @@ enum Command {
         after_help = "Examples:\n  nianbao check examples/bianlukou-2023.toml\n  nianbao check reports/*.toml --format json\n  nianbao check 2024.toml --prev 2023.toml --deny-warnings\n\nErrors: R1–R6, R12 (and R7 with --prev). Warnings: R8 (with --prev), R9, R10, R11 (with --prev), R13.\nExit 1 when any error is found (or any warning, with --deny-warnings)."
     )]
     Check(check::CheckArgs),
-    /// Write a complete data skeleton (every key, zeros, official labels as comments).
+    /// Write a complete data skeleton (every key, zeros, official labels as comments), or a workbook to fill in.
     #[command(
-        after_help = "Examples:\n  nianbao init --agency 某某县人民政府办公室 --year 2024 -o 2024.toml\n  nianbao init > skeleton.toml"
+        after_help = "Examples:\n  nianbao init --agency 某某县人民政府办公室 --year 2024 -o 2024.toml\n  nianbao init > skeleton.toml\n  nianbao init --xlsx --agency 某某县人民政府办公室 --year 2024 -o 2024.xlsx\n  nianbao init --xlsx --prev 2023.xlsx -o 2024.xlsx          # last year's figures carried over\n  nianbao init --xlsx --agencies agencies.csv --year 2024 --prev-dir 2023/ -o 2024/\n\nA workbook has the sheets 说明, 基本信息, 表二, 表三, 表四 (as printed) and 正文; every input row\nhas a defined name (requests_new, active_rules, …). Read it back with check, render or batch."
     )]
     Init(init::InitArgs),
+    /// Write a report's data as a filled workbook (.xlsx), laid out as `init --xlsx` lays it out.
+    #[command(
+        after_help = "Examples:\n  nianbao export 2024.toml -o 2024.xlsx\n  nianbao export 2024.xlsx -o copy.xlsx --force\n\nThe workbook reads back to the same data: nianbao check 2024.xlsx."
+    )]
+    Export(workbook::ExportArgs),
+    /// Sum many reports up (汇总): one row per report, totals, the summed tables, a chart.
+    #[command(
+        after_help = "Examples:\n  nianbao summary returned/ -o 汇总.xlsx --csv 汇总.csv\n  nianbao summary a.xlsx b.toml c.ods -o total.xlsx\n\nEach report is checked first; one that fails an error-level rule (or cannot be read, or is of\nanother edition or year than most) is listed and marked, not summed. Exit 1 when any is not summed."
+    )]
+    Summary(workbook::SummaryArgs),
     /// Write the generated Typst source of a report, for inspection.
     #[command(
         after_help = "Examples:\n  nianbao typst examples/bianlukou-2023.toml -o report.typ\n  nianbao typst examples/bianlukou-2023.toml        # prints to standard output\n\nThe source imports /nianbao.typ, the embedded style library (templates/nianbao.typ)."
@@ -193,7 +205,7 @@ impl FontArgs {
 #[derive(Args, Clone, Debug, Default)]
 pub struct InputArgs {
     /// The data format when reading standard input (`-`) or a file without a known
-    /// extension: toml, json or yaml.
+    /// extension: toml, json or yaml (workbooks are recognised by their content).
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub input_format: Option<Format>,
 }
@@ -235,6 +247,8 @@ fn run(command: Command, printer: &Printer) -> CliResult {
         Command::Manifest(args) => batch::manifest(args, printer),
         Command::Generate(args) => batch::generate(args, printer),
         Command::Init(args) => init::init(args, printer),
+        Command::Export(args) => workbook::export(args, printer),
+        Command::Summary(args) => workbook::summary(args, printer),
         Command::Typst(args) => render::typst(args, printer),
         Command::Fonts(args) => fonts::fonts(args, printer),
         Command::Sign(args) => sign::sign(args, printer),

@@ -184,7 +184,7 @@ fn finding_diagnostic(f: &Finding, has_text: bool, all: &[Finding]) -> Diagnosti
         notes.push(format!("key: `{}`", f.key));
     }
     if let Some(o) = &f.origin {
-        notes.push(format!("in the published file: {o}"));
+        notes.push(format!("source: {o}"));
     }
     if let (Some(e), Some(g)) = (&f.expected, &f.found) {
         notes.push(format!("expected {e}, found {g}"));
@@ -254,5 +254,6 @@ pub fn error_json(error: &CliError) -> serde_json::Value {
             json!({ "kind": "seal", "file": path, "message": e.to_string() })
         }
         Error::Batch(b) => json!({ "kind": "batch", "message": b.to_string() }),
+        Error::Workbook(w) => json!({ "kind": "workbook", "message": w.to_string() }),
     }
 }

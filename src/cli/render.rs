@@ -6,7 +6,6 @@ use clap::Args;
 use serde_json::json;
 
 use nianbao::check::Severity;
-use nianbao::model::load_path;
 use nianbao::{export, typeset};
 
 use super::check::{count, load_and_check};
@@ -14,7 +13,7 @@ use super::{exit, CliResult, FontArgs, InputArgs, Printer};
 
 #[derive(Args)]
 pub struct RenderArgs {
-    /// The report's data file (.toml, .json, .yaml/.yml), or - for standard input.
+    /// The report's data file (.toml, .json, .yaml/.yml, or a workbook: .xlsx, .xls, .ods), or - for standard input.
     #[arg(value_name = "DATA")]
     pub data: PathBuf,
     /// Where to write the PDF (default: next to DATA, with .pdf; with --html, .html).
@@ -52,7 +51,7 @@ pub struct RenderArgs {
 
 #[derive(Args)]
 pub struct TypstArgs {
-    /// The report's data file (.toml, .json, .yaml/.yml), or - for standard input.
+    /// The report's data file (.toml, .json, .yaml/.yml, or a workbook: .xlsx, .xls, .ods), or - for standard input.
     #[arg(value_name = "DATA")]
     pub data: PathBuf,
     /// Where to write the Typst source (default: standard output).
@@ -162,7 +161,7 @@ pub fn render(args: RenderArgs, printer: &Printer) -> CliResult {
 }
 
 pub fn typst(args: TypstArgs, printer: &Printer) -> CliResult {
-    let loaded = load_path(&args.data, args.input.input_format)?;
+    let loaded = nianbao::load_data(&args.data, args.input.input_format)?;
     let publisher = args.fonts.publisher()?;
     let prepared = publisher.prepare(&loaded, &args.fonts.render_options(None)?, false)?;
     if let Some(dir) = &args.project {

@@ -44,6 +44,9 @@ const fn named(key: &'static str, label: &'static str, required: bool) -> NamedK
     }
 }
 
+/// The heading of the report's basic information.
+pub const IDENTITY_HEADING: &str = "基本信息";
+
 /// The report's basic information (基本信息), in the order of the data file.
 pub const IDENTITY: &[NamedKey] = &[
     named("edition", "格式版本", false),
@@ -128,7 +131,20 @@ impl ActiveBlock {
     pub fn scalar(&self) -> bool {
         self.columns.len() == 1
     }
+
+    /// How many of the table's three value columns each value spans, as
+    /// printed: the last value takes what the others leave (2019 （八）:
+    /// 上一年项目数量 · 本年增/减 ×2; a one-value block spans all three).
+    pub fn value_spans(&self) -> Vec<u8> {
+        let n = self.columns.len().clamp(1, ACTIVE_VALUE_COLUMNS);
+        let mut spans = vec![1u8; n];
+        spans[n - 1] = (ACTIVE_VALUE_COLUMNS - (n - 1)) as u8;
+        spans
+    }
 }
+
+/// How many value columns Table 2 prints after 信息内容.
+pub const ACTIVE_VALUE_COLUMNS: usize = 3;
 
 const fn col(key: &'static str, label: &'static str, kind: ActiveKind) -> ActiveColumn {
     ActiveColumn { key, label, kind }

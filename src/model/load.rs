@@ -5,7 +5,7 @@
 //! is a [`Problem`] of the [`Loaded`] report — every one of them, each with its
 //! key path and byte range — so a checker can report them all.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -103,6 +103,13 @@ pub struct Loaded {
     pub spans: SpanIndex,
     /// Every problem of the values, in the order of the file.
     pub problems: Vec<Problem>,
+    /// Values accepted with a warning (a number stored as text in a workbook):
+    /// read, and reported as warnings of the rule they brush against.
+    pub warnings: Vec<Problem>,
+    /// Where the values are in a source that is not text, by key path: a
+    /// workbook's sheet and cell (`requests.granted[2]` → `表三!F7`). Empty for
+    /// data files, whose values are located by their byte ranges.
+    pub origins: BTreeMap<String, String>,
     /// Key paths of missing or bad values.
     unknown: BTreeSet<String>,
 }
@@ -123,6 +130,23 @@ impl Loaded {
     pub fn locate(&self, path: &KeyPath) -> Option<Span> {
         self.spans.locate(path)
     }
+
+    /// Where the value at a key path (or the nearest value above it) is in a
+    /// source that is not text: `表三!F7`.
+    pub fn origin(&self, path: &str) -> Option<&str> {
+        if self.origins.is_empty() {
+            return None;
+        }
+        let mut key = KeyPath::parse(path);
+        loop {
+            if let Some(o) = self.origins.get(&key.to_string()) {
+                return Some(o);
+            }
+            if !key.pop() {
+                return None;
+            }
+        }
+    }
 }
 
 /// Why a data file could not be read at all.
@@ -136,7 +160,7 @@ pub enum LoadError {
     },
     #[error("{file}: is a directory, not a data file")]
     IsDirectory { file: String },
-    #[error("{file}: cannot tell the data format from the file name; use .toml, .json, .yaml or .yml (or --input-format)")]
+    #[error("{file}: cannot tell the data format from the file name; use .toml, .json, .yaml or .yml (or --input-format), or a workbook: .xlsx, .xls or .ods")]
     UnknownFormat { file: String },
     #[error("{file}: the file is empty; a report needs at least `agency`, `year` and the tables (`nianbao init` writes a complete skeleton)")]
     Empty { file: String },
@@ -292,6 +316,8 @@ fn from_tree(source: SourceText, root: &Node) -> Result<Loaded, LoadError> {
         source,
         spans: read.spans,
         problems: read.problems,
+        warnings: Vec::new(),
+        origins: BTreeMap::new(),
         unknown: read.unknown,
     })
 }

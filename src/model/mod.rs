@@ -27,7 +27,7 @@ pub use tables::{
     ActiveTable, ActiveValue, AppealGroup, AppealsTable, ApplicantRow, RequestsTable,
 };
 pub use tree::Span;
-pub use values::{Amount, Count, Edition, ReportDate, Year, MAX_COUNT};
+pub use values::{Amount, Count, Edition, ReportDate, Year, MAX_COUNT, YEARS};
 
 /// One annual report (政府信息公开工作年度报告).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -139,8 +139,31 @@ impl FontRoles {
         "page_number",
     ];
 
+    /// What each role sets, in the order of [`FontRoles::KEYS`], for clerks.
+    pub const LABELS: [&'static str; 6] = [
+        "标题字体",
+        "正文字体",
+        "一级标题字体",
+        "二级标题字体",
+        "表格字体",
+        "页码字体",
+    ];
+
     pub fn is_empty(&self) -> bool {
         *self == FontRoles::default()
+    }
+
+    /// The chain of a role by key.
+    pub fn get(&self, key: &str) -> Option<&Vec<String>> {
+        match key {
+            "title" => self.title.as_ref(),
+            "body" => self.body.as_ref(),
+            "heading1" => self.heading1.as_ref(),
+            "heading2" => self.heading2.as_ref(),
+            "table" => self.table.as_ref(),
+            "page_number" => self.page_number.as_ref(),
+            _ => None,
+        }
     }
 
     pub fn slot_mut(&mut self, key: &str) -> Option<&mut Option<Vec<String>>> {

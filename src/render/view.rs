@@ -288,22 +288,13 @@ fn set_heading_levels(items: &mut [ItemView], level: u8) {
     }
 }
 
-/// How many of Table 2's three value columns each of `n` values spans: the
-/// last value takes what the others leave (2019 （八）: 上一年项目数量 · 本年增/减 ×2).
-fn value_spans(n: usize) -> Vec<u8> {
-    let n = n.clamp(1, 3);
-    let mut spans = vec![1u8; n];
-    spans[n - 1] = (3 - (n - 1)) as u8;
-    spans
-}
-
 fn active_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>) -> ActiveView {
     let table = "Table 2";
     let active = &report.active;
     let blocks = labels::active_blocks(report.edition())
         .iter()
         .map(|block| {
-            let spans = value_spans(block.columns.len());
+            let spans = block.value_spans();
             let mut header = vec![HeaderCell {
                 text: printed.label(table, labels::ACTIVE_CONTENT_HEADER),
                 span: 1,
@@ -540,7 +531,8 @@ mod tests {
         ] {
             assert!(recorded.contains(&label), "{label}");
         }
-        assert_eq!(value_spans(2), [1, 2]);
-        assert_eq!(value_spans(1), [3]);
+        let spans = |blocks: &[labels::ActiveBlock], i: usize| blocks[i].value_spans();
+        assert_eq!(spans(labels::ACTIVE_2019, 3), [1, 2]);
+        assert_eq!(spans(labels::ACTIVE_2021, 1), [3]);
     }
 }

@@ -21,3 +21,4 @@ mod render;
 mod robustness;
 mod snapshots;
 mod ua;
+mod workbook;

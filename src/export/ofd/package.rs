@@ -70,7 +70,11 @@ impl Package {
             if entry.is_dir() {
                 continue;
             }
-            let name = entry.name().trim_start_matches('/').to_string();
+            let name = entry
+                .name()
+                .map_err(|e| bad(e.to_string()))?
+                .trim_start_matches('/')
+                .to_string();
             let mut data = Vec::new();
             (&mut entry)
                 .take(MAX_UNPACKED - total + 1)
