@@ -14,6 +14,7 @@
 pub mod batch;
 pub mod check;
 pub mod export;
+pub mod import;
 pub mod model;
 pub mod render;
 pub mod typeset;
@@ -58,6 +59,8 @@ pub enum Error {
     Seal { path: String, reason: String },
     #[error(transparent)]
     Batch(#[from] batch::BatchError),
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
 }
 
 /// Per-document options.

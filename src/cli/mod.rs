@@ -4,6 +4,7 @@ mod batch;
 mod check;
 mod extract;
 mod fonts;
+mod import;
 mod init;
 mod printer;
 mod render;
@@ -55,7 +56,8 @@ into_cli_error!(
     nianbao::export::ExportError,
     nianbao::batch::BatchError,
     nianbao::typeset::FontError,
-    nianbao::render::RenderError
+    nianbao::render::RenderError,
+    nianbao::import::ImportError
 );
 
 /// What a command returns: its exit code, or an error for the printer.
@@ -103,6 +105,11 @@ enum Command {
         after_help = "Examples:\n  nianbao check examples/bianlukou-2023.toml\n  nianbao check reports/*.toml --format json\n  nianbao check 2024.toml --prev 2023.toml --deny-warnings\n\nErrors: R1–R6, R12 (and R7 with --prev). Warnings: R8 (with --prev), R9, R10, R11 (with --prev), R13.\nExit 1 when any error is found (or any warning, with --deny-warnings)."
     )]
     Check(check::CheckArgs),
+    /// Import published reports (PDF, Word .docx, web page, text) as data files.
+    #[command(
+        after_help = "Examples:\n  nianbao import 2023年报.pdf -o 2023.toml\n  nianbao import page.html --to json --out-dir data/\n  nianbao import report.pdf -o r.json --explain     # where every table value came from\n\nThe kind of file is chosen by content. A value the report does not print is written as missing\n(JSON null; in TOML a commented-out key), so `nianbao check` reports it (R6): blank is not zero.\nExit 1 when a file cannot be imported (nothing is written for it)."
+    )]
+    Import(import::ImportArgs),
     /// Write a complete data skeleton (every key, zeros, official labels as comments).
     #[command(
         after_help = "Examples:\n  nianbao init --agency 某某县人民政府办公室 --year 2024 -o 2024.toml\n  nianbao init > skeleton.toml"
@@ -227,6 +234,7 @@ fn run(command: Command, printer: &Printer) -> CliResult {
         Command::Manifest(args) => batch::manifest(args, printer),
         Command::Generate(args) => batch::generate(args, printer),
         Command::Init(args) => init::init(args, printer),
+        Command::Import(args) => import::import(args, printer),
         Command::Typst(args) => render::typst(args, printer),
         Command::Fonts(args) => fonts::fonts(args, printer),
         Command::Sign(args) => sign::sign(args, printer),

@@ -254,5 +254,11 @@ pub fn error_json(error: &CliError) -> serde_json::Value {
             json!({ "kind": "seal", "file": path, "message": e.to_string() })
         }
         Error::Batch(b) => json!({ "kind": "batch", "message": b.to_string() }),
+        Error::Import(i) => json!({
+            "kind": "import",
+            "reason": i.kind(),
+            "file": i.file(),
+            "message": i.to_string(),
+        }),
     }
 }

@@ -10,6 +10,7 @@ mod bad_input;
 mod batch;
 mod checks;
 mod cli;
+mod import;
 mod layout;
 mod render;
 mod robustness;
