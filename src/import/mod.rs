@@ -218,16 +218,25 @@ impl Imported {
                 })
             })
             .or_else(|| {
-                // A key below a value: `requests.total[6]` when only the row is known.
-                let parent = key.rsplit_once(['.', '[']).map(|(p, _)| p)?;
-                self.origin_of(parent)
+                // A cell of a row whose other cells are known: `requests.total[6]`.
+                let (row, _) = key.rsplit_once('[')?;
+                self.values
+                    .iter()
+                    .find(|v| v.key.starts_with(&format!("{row}[")))
             })
     }
 
     /// The place in the published file of the value at a key path, with the
     /// printed labels: for `check`'s findings.
     pub fn describe(&self, key: &str) -> Option<String> {
-        let v = self.origin_of(key)?;
+        let Some(v) = self.origin_of(key) else {
+            // A row the report does not print as such: where the importer saw it.
+            return self
+                .notes
+                .iter()
+                .find(|n| n.key.as_deref() == Some(key) && n.origin.is_some())
+                .and_then(|n| n.origin.clone());
+        };
         let mut s = v.place.clone();
         let label = [v.row_label.as_str(), v.column_label.as_str()]
             .iter()
@@ -271,7 +280,8 @@ pub fn import_bytes(file: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
             max: MAX_INPUT_BYTES,
         });
     }
-    let kind = sniff(bytes, file).map_err(|e| e.in_file(file))?;
+    // Everything runs isolated: a panic anywhere is an error, not a crash.
+    let kind = isolated(file, "format", || sniff(bytes, file))?.map_err(|e| e.in_file(file))?;
     let doc = read_document(file, bytes, kind)?;
     let mapped =
         isolated(file, "report", || mapper::map(&doc))?.map_err(|e| e.in_file(file, kind))?;
@@ -289,7 +299,7 @@ pub fn import_bytes(file: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
 /// The document a file's reader sees (paragraphs and grids), before mapping:
 /// for looking into a file the importer misreads (`nianbao import --layout`).
 pub fn read_layout(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
-    let kind = sniff(bytes, file).map_err(|e| e.in_file(file))?;
+    let kind = isolated(file, "format", || sniff(bytes, file))?.map_err(|e| e.in_file(file))?;
     read_document(file, bytes, kind)
 }
 

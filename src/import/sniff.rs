@@ -84,7 +84,7 @@ pub fn sniff(bytes: &[u8], name: &str) -> Result<Kind, SniffError> {
                 .join(" ")
         )));
     };
-    let lower = text[..text.len().min(4096)].to_ascii_lowercase();
+    let lower = text[..text.floor_char_boundary(4096)].to_ascii_lowercase();
     let markup = [
         "<html",
         "<!doctype html",

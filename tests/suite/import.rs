@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use nianbao::check::{check, Rule};
-use nianbao::import::{self, ImportError};
+use nianbao::import;
 
-use crate::common::{fixture, root};
+use crate::common::fixture;
 
 fn corpus(name: &str) -> PathBuf {
     fixture(&format!("corpus/{name}"))
@@ -191,22 +191,614 @@ fn hongze_2023_fails_r4_exactly_as_published() {
         .any(|n| n.message.contains("（六）其他处理") && n.message.contains("只印了一行")));
 }
 
+/// A section's prose as printed: references expanded, a run-in title without
+/// paragraphs printed as a heading.
+fn printed_section(s: &nianbao::model::Section, r: &nianbao::model::Report) -> Value {
+    fn items(list: &[nianbao::model::Item], r: &nianbao::model::Report) -> Value {
+        Value::Array(
+            list.iter()
+                .map(|i| {
+                    serde_json::json!({
+                        "title": expand(&i.title, r),
+                        "run_in": i.run_in && !i.paragraphs.is_empty(),
+                        "paragraphs": i.paragraphs.iter().map(|p| expand(p, r)).collect::<Vec<_>>(),
+                        "items": items(&i.items, r),
+                    })
+                })
+                .collect(),
+        )
+    }
+    serde_json::json!({
+        "paragraphs": s.paragraphs.iter().map(|p| expand(p, r)).collect::<Vec<_>>(),
+        "items": items(&s.items, r),
+    })
+}
+
+fn expand(text: &str, r: &nianbao::model::Report) -> String {
+    nianbao::model::refs::expand(text, r, "test").unwrap()
+}
+
+/// Asserts that a report imported from its own PDF is the report: tables
+/// exactly (the printed totals equal to the computed ones), prose character
+/// for character.
+fn assert_round_trip(name: &str, original: &nianbao::model::Report, back: &nianbao::model::Report) {
+    use nianbao::model::{AppealKind, RequestRow};
+    assert_eq!(back.edition(), original.edition(), "{name}: edition");
+    assert_eq!(back.agency, original.agency, "{name}: agency");
+    assert_eq!(back.year, original.year, "{name}: year");
+    assert_eq!(back.title(), original.title(), "{name}: title");
+    assert_eq!(back.date, original.date, "{name}: date");
+    let pre: Vec<String> = original
+        .preamble
+        .iter()
+        .map(|p| expand(p, original))
+        .collect();
+    assert_eq!(back.preamble, pre, "{name}: preamble");
+    for ((key, a), (_, b)) in original.sections().iter().zip(back.sections().iter()) {
+        assert_eq!(
+            printed_section(b, back),
+            printed_section(a, original),
+            "{name}: {key}"
+        );
+    }
+    assert_eq!(back.active.rows, original.active.rows, "{name}: Table 2");
+    let edition = original.edition();
+    for row in RequestRow::rows_of(edition) {
+        let (a, b) = (original.requests.row(row), back.requests.row(row));
+        assert_eq!(b.counts, a.counts, "{name}: requests.{}", row.key());
+        assert_eq!(
+            b.given_total.map(|c| c.0),
+            Some(a.total()),
+            "{name}: requests.{} 总计",
+            row.key()
+        );
+    }
+    let total = back.requests.given_total.expect("（七）总计 is printed");
+    assert_eq!(
+        total.counts.iter().map(|c| c.0).collect::<Vec<_>>(),
+        original.requests.computed_total(edition)[..6].to_vec(),
+        "{name}: （七）总计"
+    );
+    for kind in AppealKind::ALL {
+        let (a, b) = (original.appeals.group(kind), back.appeals.group(kind));
+        assert_eq!(b.counts, a.counts, "{name}: appeals.{}", kind.key());
+        assert_eq!(
+            b.given_total.map(|c| c.0),
+            Some(a.total()),
+            "{name}: appeals.{} 总计",
+            kind.key()
+        );
+    }
+}
+
+fn round_trip(name: &str, loaded: &nianbao::model::Loaded) {
+    let rendered = crate::common::publisher()
+        .render(loaded, &nianbao::RenderOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let imported = import::import_bytes(&format!("{name}.pdf"), &rendered.pdf)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let back = imported.load().unwrap();
+    assert!(back.problems.is_empty(), "{name}: {:#?}", back.problems);
+    assert!(
+        check(&back, None).is_empty(),
+        "{name}: {:#?}",
+        check(&back, None)
+    );
+    assert_round_trip(name, &loaded.report, &back.report);
+}
+
 #[test]
-fn bad_files_fail_cleanly() {
+fn the_bundled_examples_pdf_imports_as_its_data() {
+    let loaded = crate::common::load(&crate::common::example());
+    round_trip("bianlukou-2023", &loaded);
+}
+
+#[test]
+fn render_then_import_gives_back_the_data_for_reports_of_every_length() {
+    // `nianbao generate N --pages A-B`: from two pages (tables and a little
+    // prose) to fifteen.
+    for (k, pages) in [2..=2, 3..=4, 5..=7, 8..=11, 12..=15]
+        .into_iter()
+        .enumerate()
+    {
+        for i in 0..2 {
+            let g = nianbao::batch::generate::report(20, k * 7 + i, pages.clone());
+            let loaded = crate::common::load_text(&g.toml, nianbao::model::Format::Toml);
+            round_trip(&g.file_name, &loaded);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Encodings
+// ---------------------------------------------------------------------------
+
+fn gbk(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable, "the text has characters GBK cannot hold");
+    bytes.into_owned()
+}
+
+#[test]
+fn gbk_text_and_pages_import_like_utf8() {
+    let text = std::fs::read_to_string(fixture("reference/bianlukou-2023.txt")).unwrap();
+    let utf8 = import::import_bytes("a.txt", text.as_bytes()).unwrap();
+    let ansi = import::import_bytes("a.txt", &gbk(&text)).unwrap();
+    assert_eq!(ansi.data, utf8.data);
+
+    // A GB2312 page that says so in its <meta> (older portals).
+    let page = std::fs::read_to_string(corpus("pingtan-2022.html")).unwrap();
+    let utf8 = import::import_bytes("p.html", page.as_bytes()).unwrap();
+    let declared = page.replacen(
+        "<head>",
+        "<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">",
+        1,
+    );
+    assert_ne!(declared, page, "the page has a <head>");
+    let gb = import::import_bytes("p.html", &gbk(&declared)).unwrap();
+    assert_eq!(gb.data, utf8.data);
+    // Without a declaration: detected.
+    let gb = import::import_bytes("p.html", &gbk(&page)).unwrap();
+    assert_eq!(gb.data, utf8.data);
+}
+
+// ---------------------------------------------------------------------------
+// Bad files: one clear error, nothing written
+// ---------------------------------------------------------------------------
+
+/// A one-page PDF in Helvetica without any Chinese, like the fakes in the peers'
+/// sample folders.
+fn helvetica_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let content = b"BT /F1 24 Tf 72 720 Td (Sample Report 2023) Tj ET".to_vec();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// A page of the 淮安 report rasterised (pdftoppm) and wrapped as an image-only PDF.
+fn scanned_pdf(dir: &Path) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let prefix = dir.join("scan");
+    crate::common::tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "40",
+            "-f",
+            "4",
+            "-l",
+            "4",
+            corpus("huaian-shi-2024.pdf").to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let ppm = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "ppm"))
+        .expect("pdftoppm wrote a .ppm");
+    let bytes = std::fs::read(ppm).unwrap();
+    // P6 header: "P6\n<w> <h>\n255\n".
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
+    }
+    let (w, h): (i64, i64) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = bytes[i + 1..].to_vec();
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let image = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => w, "Height" => h,
+            "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8,
+        },
+        pixels,
+    ));
+    let content = b"q 595 0 0 842 0 0 cm /Im1 Do Q".to_vec();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image } },
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// A .docx (zip) whose word/document.xml holds `xml`.
+fn docx(xml: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("[Content_Types].xml", opts).unwrap();
+        z.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+        z.start_file("word/document.xml", opts).unwrap();
+        z.write_all(xml).unwrap();
+        z.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+#[test]
+fn bad_files_fail_cleanly_with_one_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("empty.pdf", Vec::new(), "unknown-format"),
+    let huaian = std::fs::read(corpus("huaian-shi-2024.pdf")).unwrap();
+    let encrypted = dir.path().join("encrypted.pdf");
+    crate::common::tool(
+        "qpdf",
+        &[
+            "--encrypt",
+            "user",
+            "owner",
+            "256",
+            "--",
+            corpus("huaian-shi-2024.pdf").to_str().unwrap(),
+            encrypted.to_str().unwrap(),
+        ],
+    );
+    let body = "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p></w:body></w:document>";
+    let bomb = {
+        let mut xml = body.as_bytes().to_vec();
+        xml.extend(std::iter::repeat_n(b' ', 40 * 1024 * 1024));
+        docx(&xml)
+    };
+    assert!(
+        bomb.len() < 1024 * 1024,
+        "the bomb is small packed: {}",
+        bomb.len()
+    );
+    let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        ("empty.pdf", Vec::new(), "unknown-format", "empty"),
+        ("fake.pdf", helvetica_pdf(), "not-a-report", "no Chinese"),
+        (
+            "truncated.pdf",
+            huaian[..huaian.len() / 3].to_vec(),
+            "damaged",
+            "truncated or damaged",
+        ),
+        (
+            "encrypted.pdf",
+            std::fs::read(&encrypted).unwrap(),
+            "encrypted",
+            "encrypted",
+        ),
+        (
+            "scan.pdf",
+            scanned_pdf(dir.path()),
+            "no-text",
+            "no text found: scanned or image-only?",
+        ),
         (
             "report.doc",
-            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
+            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0],
             "unsupported-format",
+            "save it as .docx or .pdf",
+        ),
+        (
+            "report.wps",
+            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0],
+            "unsupported-format",
+            "WPS",
+        ),
+        (
+            "seal.ofd",
+            std::fs::read(corpus("ofd/ofdrw-SESV4SignDoc.ofd")).unwrap(),
+            "unsupported-format",
+            "OFD",
+        ),
+        ("bomb.docx", bomb, "zip-bomb", "zip bomb"),
+        (
+            "notables.docx",
+            docx(body.as_bytes()),
+            "not-a-report",
+            "no report tables",
+        ),
+        (
+            "notables.html",
+            "<html><body><p>一、总体情况</p><p>无</p></body></html>"
+                .as_bytes()
+                .to_vec(),
+            "not-a-report",
+            "no report tables",
+        ),
+        (
+            "notables.txt",
+            "一、总体情况\n本年度无。\n".as_bytes().to_vec(),
+            "not-a-report",
+            "no report tables",
+        ),
+        (
+            "random.bin",
+            (0..4096u32)
+                .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+                .collect(),
+            "unknown-format",
+            "not a published report",
         ),
     ];
-    for (name, bytes, kind) in cases {
-        let p = dir.path().join(name);
-        std::fs::write(&p, bytes).unwrap();
-        let e = import::import_path(&p).unwrap_err();
-        assert_eq!(e.kind(), kind, "{name}: {e}");
+    for (name, bytes, kind, words) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let e = import::import_path(&path).unwrap_err();
+        let message = e.to_string();
+        assert_eq!(e.kind(), kind, "{name}: {message}");
+        assert!(message.contains(words), "{name}: {message}");
+        assert!(!message.contains('\n'), "{name}: one paragraph: {message}");
+        // The command line: exit 1, the same paragraph, nothing written.
+        let out = dir.path().join(format!("{name}.toml"));
+        let run = assert_cmd::Command::cargo_bin("nianbao")
+            .unwrap()
+            .args([
+                "import",
+                path.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains(words), "{name}: {stderr}");
+        assert!(!out.exists(), "{name}: nothing is written");
     }
-    let _ = (root(), Path::new("."), std::any::type_name::<ImportError>());
+    // A 100 MB file is refused before it is read.
+    let big = dir.path().join("big.pdf");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(100 * 1024 * 1024)
+        .unwrap();
+    let e = import::import_path(&big).unwrap_err();
+    assert_eq!(e.kind(), "too-large", "{e}");
+}
+
+// ---------------------------------------------------------------------------
+// Auditing published reports with `check`
+// ---------------------------------------------------------------------------
+
+fn nianbao(args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("nianbao")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_audits_a_published_pdf_and_says_where_the_cell_is() {
+    let hongze = corpus("huaian-hongze-qu-2023.pdf");
+    let out = nianbao(&["check", hongze.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("error[R4]").count(), 2, "{stderr}");
+    assert!(stderr.contains("in the published file: page 4"), "{stderr}");
+    // For programs: the same findings, each with its origin.
+    let out = nianbao(&["check", hongze.to_str().unwrap(), "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["files"][0]["findings"].as_array().unwrap();
+    let r4: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "R4").collect();
+    assert_eq!(r4.len(), 2);
+    for f in r4 {
+        assert!(f["origin"].as_str().unwrap().starts_with("page 4,"), "{f}");
+    }
+    assert_eq!(doc["files"][0]["kind"], "pdf");
+    // The 淮安 report passes every error rule.
+    let out = nianbao(&["check", corpus("huaian-shi-2024.pdf").to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn check_audits_a_directory_into_a_summary_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    for (path, name) in files() {
+        std::fs::copy(&path, reports.join(name)).unwrap();
+    }
+    let audit = dir.path().join("audit.csv");
+    let out = nianbao(&[
+        "check",
+        reports.to_str().unwrap(),
+        "--summary",
+        audit.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "some reports break rules");
+    let text = std::fs::read_to_string(&audit).unwrap();
+    let mut rd = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(
+        header[..8],
+        ["file", "kind", "agency", "year", "edition", "status", "errors", "warnings"]
+    );
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 7, "one line per report");
+    let row = |name: &str| rows.iter().find(|r| r[0].ends_with(name)).unwrap().clone();
+    let huaian = row("huaian-shi-2024.pdf");
+    assert_eq!(
+        (&huaian[2], &huaian[3], &huaian[5], &huaian[6]),
+        ("淮安市人民政府", "2024", "ok", "0")
+    );
+    let hongze = row("huaian-hongze-qu-2023.pdf");
+    assert_eq!(
+        (&hongze[2], &hongze[3], &hongze[5]),
+        ("洪泽区人民政府", "2023", "failed")
+    );
+    assert!(hongze[8].contains("R4"), "{hongze:?}");
+    assert!(
+        hongze[9].contains("（六）其他处理"),
+        "the first findings: {hongze:?}"
+    );
+    let pingtan = row("pingtan-2020.html");
+    assert_eq!((&pingtan[4], &pingtan[5]), ("2019", "failed"));
+    assert!(pingtan[8].contains("R2"), "{pingtan:?}");
+    let suqian = row("suqian-shuyang-xian-fgj-2023.html");
+    assert_eq!(&suqian[6], "125", "125 blank cells, each an R6 error");
+}
+
+#[test]
+fn prev_accepts_last_years_published_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = nianbao::batch::generate::report(9, 3, 2..=3);
+    let data = dir.path().join("last.toml");
+    std::fs::write(&data, &g.toml).unwrap();
+    let pdf = dir.path().join("last.pdf");
+    let out = nianbao(&[
+        "render",
+        data.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings = |prev: &Path| -> Vec<(String, String)> {
+        let out = nianbao(&[
+            "check",
+            data.to_str().unwrap(),
+            "--prev",
+            prev.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["key"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let from_data = findings(&data);
+    // Checked against itself as last year: R7 and R11 have something to say.
+    assert!(from_data.iter().any(|(r, _)| r == "R11"), "{from_data:?}");
+    assert_eq!(
+        findings(&pdf),
+        from_data,
+        "last year's published PDF checks like its data"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Fuzzing the importers: random bytes and mutated real files never panic out
+// of the importer nor hang it (like the loader's proptest in robustness.rs).
+// ---------------------------------------------------------------------------
+
+/// Imports on a thread that must finish within a generous bound; returns the
+/// error kind, if any.
+fn import_bounded(name: &str, bytes: Vec<u8>) -> Option<&'static str> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = name.to_string();
+    std::thread::spawn(move || {
+        let kind = import::import_bytes(&name, &bytes).err().map(|e| e.kind());
+        let _ = tx.send(kind);
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the importer finished (no panic out of it, no hang)")
+}
+
+fn real_files() -> &'static Vec<(String, Vec<u8>)> {
+    static FILES: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
+    FILES.get_or_init(|| {
+        files()
+            .into_iter()
+            .map(|(p, n)| (n.to_string(), std::fs::read(p).unwrap()))
+            .collect()
+    })
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PREFIXES: [&[u8]; 6] = [
+        b"",
+        b"%PDF-1.7\n",
+        b"PK\x03\x04",
+        b"<html><body><table><tr><td rowspan=\"3\">",
+        "一、本年新收政府信息公开申请数量\t\t".as_bytes(),
+        b"\xEF\xBB\xBF",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, max_shrink_iters: 100, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..4096), p in 0usize..6) {
+            let mut input = PREFIXES[p].to_vec();
+            input.extend(bytes);
+            let kind = import_bounded("fuzz", input);
+            prop_assert_ne!(kind, Some("reader-failed"));
+        }
+
+        #[test]
+        fn mutated_real_files_never_panic(
+            file in 0usize..7,
+            edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..24),
+            cut in prop::option::of(any::<prop::sample::Index>()),
+        ) {
+            let (name, bytes) = &real_files()[file];
+            let mut b = bytes.clone();
+            for (at, byte) in edits {
+                let i = at.index(b.len());
+                b[i] = byte;
+            }
+            if let Some(cut) = cut {
+                b.truncate(cut.index(b.len()).max(1));
+            }
+            // A panic inside a parser is caught and reported (reader-failed);
+            // nothing escapes and nothing hangs.
+            let _ = import_bounded(name, b);
+        }
+    }
 }

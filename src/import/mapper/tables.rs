@@ -738,6 +738,17 @@ impl Mapper {
                             .map(|s| s.map(|s| s.text.trim().to_string()).unwrap_or_default())
                             .collect();
                         collapsed.push(g);
+                        for r in g.rows(edition).iter().skip(1) {
+                            self.info(
+                                Some(format!("requests.{}", r.key())),
+                                origin.as_ref(),
+                                format!(
+                                    "{TABLE_3}“{}”只印了一行（见上）：“{}”一行按缺失处理",
+                                    g.label(),
+                                    r.full_label()
+                                ),
+                            );
+                        }
                         let names: Vec<&str> = g.rows(edition).iter().map(|r| r.label()).collect();
                         self.warn(
                             Some(format!(

@@ -445,15 +445,13 @@ impl<'a> Interpreter<'a> {
                 Object::Reference(id) => {
                     if !self.fonts.contains_key(id) {
                         let d = doc.get_dictionary(*id).ok()?;
-                        let index = self.font_names.len();
-                        self.font_names.push(base_font(doc, d));
+                        let index = self.font_index(base_font(doc, d));
                         self.fonts.insert(*id, Font::new(doc, d, index));
                     }
                     Some(FontRef::Id(*id))
                 }
                 Object::Dictionary(d) => {
-                    let index = self.font_names.len();
-                    self.font_names.push(base_font(doc, d));
+                    let index = self.font_index(base_font(doc, d));
                     self.inline_fonts.push(Font::new(doc, d, index));
                     Some(FontRef::Inline(self.inline_fonts.len() - 1))
                 }
@@ -461,6 +459,17 @@ impl<'a> Interpreter<'a> {
             };
         }
         None
+    }
+
+    /// Fonts are told apart by name: pages often carry their own copy of a font.
+    fn font_index(&mut self, name: String) -> usize {
+        match self.font_names.iter().position(|n| *n == name) {
+            Some(i) => i,
+            None => {
+                self.font_names.push(name);
+                self.font_names.len() - 1
+            }
+        }
     }
 
     fn font_by(&self, r: FontRef) -> &Font<'a> {

@@ -245,6 +245,9 @@ fn grid_of(table: &Table, glyphs: &mut Vec<Glyph>, page: u32, fonts: &[String]) 
     }
 }
 
+/// A page's text block: its left and right edge.
+type Edges = (f32, f32);
+
 enum Item {
     Line(Line),
     Table(Grid, f32),
@@ -253,7 +256,7 @@ enum Item {
 fn layout(pages: &[(u32, PageContent)], fonts: &[String]) -> Document {
     let mut doc = Document::default();
     // The body font: the most common font of text lines.
-    let mut items_by_page: Vec<(Vec<Item>, f32, f32)> = Vec::new();
+    let mut items_by_page: Vec<(Vec<Item>, Option<Edges>)> = Vec::new();
     let mut font_count = vec![0usize; fonts.len().max(1)];
     let mut sizes: Vec<f32> = Vec::new();
     for (number, page) in pages {
@@ -315,26 +318,21 @@ fn layout(pages: &[(u32, PageContent)], fonts: &[String]) -> Document {
                 _ => None,
             })
             .collect();
-        let left = if full.is_empty() {
-            items
-                .iter()
-                .filter_map(|i| {
-                    if let Item::Line(l) = i {
-                        Some(l.x0)
-                    } else {
-                        None
-                    }
-                })
-                .fold(f32::MAX, f32::min)
-        } else {
-            mode(full.iter().map(|l| l.x0).collect())
-        };
-        let right = if full.is_empty() {
-            page.width - left
-        } else {
-            full.iter().map(|l| l.x1).fold(0.0, f32::max)
-        };
-        items_by_page.push((items, left, right));
+        // Lines that reach the right edge; the left edge is where the
+        // leftmost of them start (at least two: not a stray line).
+        let right = full.iter().map(|l| l.x1).fold(0.0, f32::max);
+        let reaching: Vec<f32> = full
+            .iter()
+            .filter(|l| l.x1 >= right - 1.5 * l.size.max(1.0))
+            .map(|l| l.x0)
+            .collect();
+        let left = reaching
+            .iter()
+            .copied()
+            .filter(|x| reaching.iter().filter(|y| (**y - x).abs() < 1.5).count() >= 2)
+            .fold(f32::MAX, f32::min);
+        let edges = (reaching.len() >= 3 && left < f32::MAX).then_some((left, right));
+        items_by_page.push((items, edges));
     }
     let body_font = font_count
         .iter()
@@ -346,11 +344,30 @@ fn layout(pages: &[(u32, PageContent)], fonts: &[String]) -> Document {
     let mut para: Option<(Vec<Line>, Align)> = None;
     let flush = |doc: &mut Document, para: &mut Option<(Vec<Line>, Align)>| {
         if let Some((lines, align)) = para.take() {
-            doc.blocks
-                .push(Block::Para(paragraph(lines, align, body_font, body_size)));
+            doc.blocks.push(Block::Para(paragraph(
+                lines, align, body_font, body_size, fonts,
+            )));
         }
     };
-    for (items, left, right) in items_by_page {
+    // A page with few full lines (a table, a heading) has the edges of the
+    // nearest page of the same side (odd, even), else of any page.
+    let known: Vec<(usize, (f32, f32))> = items_by_page
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, e))| e.map(|e| (i, e)))
+        .collect();
+    let edges_of = |i: usize| -> (f32, f32) {
+        let near = |same_side: bool| {
+            known
+                .iter()
+                .filter(|(j, _)| !same_side || j % 2 == i % 2)
+                .min_by_key(|(j, _)| j.abs_diff(i))
+                .map(|(_, e)| *e)
+        };
+        near(true).or_else(|| near(false)).unwrap_or((72.0, 523.0))
+    };
+    for (page_index, (items, edges)) in items_by_page.into_iter().enumerate() {
+        let (left, right) = edges.unwrap_or_else(|| edges_of(page_index));
         let centre = (left + right) / 2.0;
         for item in items {
             let line = match item {
@@ -363,6 +380,17 @@ fn layout(pages: &[(u32, PageContent)], fonts: &[String]) -> Document {
             };
             let size = line.size.max(1.0);
             let indent = line.x0 - left;
+            if std::env::var_os("NIANBAO_DEBUG_LINES").is_some() {
+                eprintln!(
+                    "p{} left {left:.1} right {right:.1} x0 {:.1} x1 {:.1} y {:.1} size {:.1} {:?}",
+                    line.page,
+                    line.x0,
+                    line.x1,
+                    line.y,
+                    line.size,
+                    line.text()
+                );
+            }
             let short = line.x1 < right - 2.5 * size;
             let centred = indent > 1.5 * size
                 && ((line.x0 + line.x1) / 2.0 - centre).abs() < 1.5 * size
@@ -382,10 +410,28 @@ fn layout(pages: &[(u32, PageContent)], fonts: &[String]) -> Document {
                     let prev = lines.last().expect("a paragraph has lines");
                     let prev_full = prev.x1 >= right - 2.5 * prev.size.max(1.0);
                     let same_size = (prev.size - line.size).abs() < 1.0;
+                    // A heading in another font starts anew.
+                    let fonts_of = |l: &Line| -> Vec<usize> {
+                        l.glyphs
+                            .iter()
+                            .filter(|g| g.text.chars().any(is_cjk))
+                            .map(|g| g.font)
+                            .collect()
+                    };
+                    // (Writers mix body fonts within a line, so only a
+                    // heading font breaks: see `heading_font`.)
+                    let starts_heading = fonts_of(&line)
+                        .first()
+                        .is_some_and(|f| heading_font(fonts, *f));
+                    let ended_heading = fonts_of(prev)
+                        .last()
+                        .is_some_and(|f| heading_font(fonts, *f));
+                    let same_font = !starts_heading || ended_heading;
                     *palign == Align::Left
                         && align == Align::Left
                         && prev_full
                         && same_size
+                        && same_font
                         && indent < 1.2 * size
                         && (prev.page != line.page || line.y - prev.y < 2.5 * size)
                 }
@@ -417,7 +463,34 @@ fn mode(v: Vec<f32>) -> f32 {
     best.0
 }
 
-fn paragraph(lines: Vec<Line>, align: Align, body_font: usize, body_size: f32) -> Para {
+/// Whether a font is one headings and titles are set in (楷体, 黑体, 小标宋, bold).
+fn heading_font(fonts: &[String], font: usize) -> bool {
+    fonts.get(font).is_some_and(|n| {
+        let l = n.to_lowercase();
+        [
+            "kai",
+            "楷",
+            "hei",
+            "黑",
+            "bold",
+            "xbs",
+            "小标宋",
+            "black",
+            "heavy",
+            "arialunicode",
+        ]
+        .iter()
+        .any(|k| l.contains(k))
+    })
+}
+
+fn paragraph(
+    lines: Vec<Line>,
+    align: Align,
+    body_font: usize,
+    body_size: f32,
+    names: &[String],
+) -> Para {
     let origin = lines.first().map_or(
         Origin::Page {
             page: 0,
@@ -470,7 +543,9 @@ fn paragraph(lines: Vec<Line>, align: Align, body_font: usize, body_size: f32) -
     }
     let main = counts.iter().max_by_key(|(_, n)| **n).map(|(f, _)| *f);
     let size = median(lines.iter().map(|l| l.size).collect());
-    let heading = main.is_some_and(|(f, b)| f != body_font || b) || (size - body_size).abs() > 1.0;
+    let _ = body_font;
+    let heading =
+        main.is_some_and(|(f, b)| heading_font(names, f) || b) || (size - body_size).abs() > 1.0;
     // A leading run in another font (or bold): a run-in title.
     let mut lead = 0;
     if let (Some(main), Some(first)) = (main, fonts.first()) {
@@ -486,7 +561,13 @@ fn paragraph(lines: Vec<Line>, align: Align, body_font: usize, body_size: f32) -
                     break;
                 }
             }
-            lead = end;
+            // Only a heading font, bold, or a title that ends as a title does
+            // (writers mix body fonts freely).
+            let lead_text = &text[..end];
+            let evident = heading_font(names, lead_font.0)
+                || lead_font.1
+                || lead_text.ends_with(['。', '：', ':']);
+            lead = if evident { end } else { 0 };
         }
     }
     if lead >= text.len() {
