@@ -86,6 +86,16 @@ fn names(printed: &str, official: &str) -> bool {
     p == o || (chars(p) >= 4 && chars(o) >= 4 && (o.contains(p) || p.contains(o)))
 }
 
+/// [`names`] for keys already without their numbers.
+fn names_bare(p: &str, o: &str) -> bool {
+    p == o
+        || (p.len() >= 12
+            && o.len() >= 12
+            && chars(p) >= 4
+            && chars(o) >= 4
+            && (o.contains(p) || p.contains(o)))
+}
+
 fn t2_labels() -> Vec<String> {
     let mut out = vec![label_key(ACTIVE_CONTENT_HEADER)];
     for blocks in [ACTIVE_2021, ACTIVE_2019] {
@@ -202,7 +212,14 @@ impl Mapper {
     /// Finds Tables 2–4 among the grids by their labels; grids that carry none
     /// (a portal's metadata table) are left out.
     pub(in crate::import) fn find_tables<'a>(&mut self, grids: &[&'a Grid]) -> FoundTables<'a> {
-        let (l2, l3, l4) = (t2_labels(), t3_labels(), t4_labels());
+        // Labels without their numbers, computed once.
+        let strip = |v: Vec<String>| -> Vec<String> {
+            v.iter()
+                .map(|l| unnumbered(l).to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        };
+        let (l2, l3, l4) = (strip(t2_labels()), strip(t3_labels()), strip(t4_labels()));
         let mut found = FoundTables::default();
         for g in grids {
             let keys: Vec<String> = g
@@ -211,9 +228,14 @@ impl Mapper {
                 .flat_map(|r| distinct(r).into_iter().map(|s| label_key(&s.text)))
                 .filter(|k| !k.is_empty())
                 .collect();
+            let bare: Vec<&str> = keys
+                .iter()
+                .map(|k| unnumbered(k))
+                .filter(|k| !k.is_empty())
+                .collect();
             let score = |labels: &[String]| {
-                keys.iter()
-                    .filter(|k| labels.iter().any(|l| names(k, l)))
+                bare.iter()
+                    .filter(|k| labels.iter().any(|l| names_bare(k, l)))
                     .count()
                     + keys
                         .iter()

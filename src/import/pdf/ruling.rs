@@ -155,10 +155,25 @@ pub fn tables(segments: &[Segment]) -> Vec<Table> {
     }
     points.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
     points.dedup_by(|a, b| (a.0 - b.0).abs() <= SNAP && (a.1 - b.1).abs() <= SNAP);
+    // Points by grid bucket, for looking up a corner.
+    let bucket = |v: f32| (v / SNAP).floor() as i64;
+    let mut index: std::collections::HashMap<(i64, i64), Vec<(f32, f32)>> = Default::default();
+    for p in &points {
+        index
+            .entry((bucket(p.0), bucket(p.1)))
+            .or_default()
+            .push(*p);
+    }
     let has = |x: f32, y: f32| {
-        points
-            .iter()
-            .any(|p| (p.0 - x).abs() <= SNAP && (p.1 - y).abs() <= SNAP)
+        let (bx, by) = (bucket(x), bucket(y));
+        (bx - 1..=bx + 1).any(|i| {
+            (by - 1..=by + 1).any(|j| {
+                index.get(&(i, j)).is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| (p.0 - x).abs() <= SNAP && (p.1 - y).abs() <= SNAP)
+                })
+            })
+        })
     };
     // Each point as a top-left corner: the smallest cell it starts.
     let mut cells = Vec::new();
