@@ -802,3 +802,115 @@ mod fuzz {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Output formats
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_output_format_loads_with_each_missing_value_reported() {
+    use nianbao::model::{AppealKind, Format, ProblemKind, RequestRow};
+    for (path, name) in files() {
+        let imported = import::import_path(&path).unwrap();
+        let from_json = imported.load().unwrap();
+        let data = &imported.data;
+        let has_null = |v: &Value| match v {
+            Value::Null => true,
+            Value::Array(a) => a.iter().any(Value::is_null),
+            Value::Object(m) => m.values().any(Value::is_null),
+            _ => false,
+        };
+        for format in [Format::Json, Format::Yaml, Format::Toml] {
+            let text = import::write::to_format(&imported, format);
+            let loaded = nianbao::model::load_str(name, &text, format)
+                .unwrap_or_else(|e| panic!("{name} as {format}: {e}\n{text}"));
+            for p in &loaded.problems {
+                let identity =
+                    name.starts_with("template") && (p.key == "agency" || p.key == "year");
+                assert!(
+                    p.kind == ProblemKind::Blank || identity,
+                    "{name} as {format}: {p:?}"
+                );
+            }
+            assert_eq!(
+                loaded.problems.is_empty(),
+                from_json.problems.is_empty(),
+                "{name} as {format}: a missing value is missing in every format"
+            );
+            let (a, b) = (&loaded.report, &from_json.report);
+            assert_eq!(
+                (&a.title, &a.date, &a.preamble),
+                (&b.title, &b.date, &b.preamble),
+                "{name} as {format}"
+            );
+            assert_eq!(a.sections(), b.sections(), "{name} as {format}");
+            for row in RequestRow::rows_of(a.edition()) {
+                if !has_null(&data["requests"][row.key()]) {
+                    assert_eq!(
+                        a.requests.row(row),
+                        b.requests.row(row),
+                        "{name} as {format}: {row}"
+                    );
+                }
+            }
+            for kind in AppealKind::ALL {
+                if !has_null(&data["appeals"][kind.key()]) {
+                    assert_eq!(
+                        a.appeals.group(kind),
+                        b.appeals.group(kind),
+                        "{name} as {format}: {}",
+                        kind.key()
+                    );
+                }
+            }
+            for (key, values) in &b.active.rows {
+                if !has_null(&data["active"][*key]) {
+                    assert_eq!(
+                        a.active.rows.get(key),
+                        Some(values),
+                        "{name} as {format}: active.{key}"
+                    );
+                }
+            }
+        }
+    }
+    // The command line: the extension of -o chooses the format, and the file
+    // checks as the published report does (洪泽 2023: R4 twice).
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["toml", "json", "yaml"] {
+        let out = dir.path().join(format!("hongze.{ext}"));
+        let run = nianbao(&[
+            "import",
+            corpus("huaian-hongze-qu-2023.pdf").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let check = nianbao(&["check", out.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert_eq!(check.status.code(), Some(1));
+        assert_eq!(stderr.matches("error[R4]").count(), 2, "{ext}: {stderr}");
+    }
+    // --explain lists every table value with its place.
+    let run = nianbao(&[
+        "import",
+        corpus("huaian-shi-2024.pdf").to_str().unwrap(),
+        "-o",
+        dir.path().join("h.json").to_str().unwrap(),
+        "--explain",
+    ]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("← page ")).count(),
+        200,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("appeals.review[4]") && stdout.contains("351"),
+        "{stdout}"
+    );
+}
