@@ -83,6 +83,10 @@ fn expand(paths: &[PathBuf], skip: Option<&Path>) -> Vec<PathBuf> {
                 })
                 .collect();
             found.sort();
+            if found.is_empty() {
+                // Reported as the directory that holds no report.
+                out.push(p.clone());
+            }
             out.extend(found);
         } else {
             out.push(p.clone());

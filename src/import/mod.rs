@@ -259,6 +259,12 @@ pub fn import_path(path: &Path) -> Result<Imported, ImportError> {
         source,
     };
     let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(ImportError::UnknownFormat {
+            file,
+            detail: ": it is a directory that holds no report (.pdf, .docx, .html, .txt, .toml, .json, .yaml)".into(),
+        });
+    }
     if meta.len() > MAX_INPUT_BYTES {
         return Err(ImportError::TooLarge {
             file,
