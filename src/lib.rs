@@ -14,6 +14,7 @@
 pub mod batch;
 pub mod check;
 pub mod export;
+pub mod import;
 pub mod model;
 pub mod render;
 pub mod typeset;
@@ -61,6 +62,8 @@ pub enum Error {
     Batch(#[from] batch::BatchError),
     #[error(transparent)]
     Workbook(#[from] workbook::WorkbookError),
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
 }
 
 /// Whether nianbao reads a file as report data, by its extension: TOML, JSON,

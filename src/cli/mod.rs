@@ -4,6 +4,7 @@ mod batch;
 mod check;
 mod extract;
 mod fonts;
+mod import;
 mod init;
 mod printer;
 mod render;
@@ -59,7 +60,8 @@ into_cli_error!(
     nianbao::batch::BatchError,
     nianbao::typeset::FontError,
     nianbao::render::RenderError,
-    nianbao::workbook::WorkbookError
+    nianbao::workbook::WorkbookError,
+    nianbao::import::ImportError
 );
 
 /// What a command returns: its exit code, or an error for the printer.
@@ -108,6 +110,12 @@ enum Command {
     )]
     Check(check::CheckArgs),
     /// Write a complete data skeleton (every key, zeros, official labels as comments), or a workbook to fill in.
+    /// Import published reports (PDF, Word .docx, web page, text) as data files.
+    #[command(
+        after_help = "Examples:\n  nianbao import 2023年报.pdf -o 2023.toml\n  nianbao import page.html --to json --out-dir data/\n  nianbao import report.pdf -o r.json --explain     # where every table value came from\n\nThe kind of file is chosen by content. A value the report does not print is written as missing\n(JSON null; in TOML a commented-out key), so `nianbao check` reports it (R6): blank is not zero.\nExit 1 when a file cannot be imported (nothing is written for it)."
+    )]
+    Import(import::ImportArgs),
+    /// Write a complete data skeleton (every key, zeros, official labels as comments).
     #[command(
         after_help = "Examples:\n  nianbao init --agency 某某县人民政府办公室 --year 2024 -o 2024.toml\n  nianbao init > skeleton.toml\n  nianbao init --xlsx --agency 某某县人民政府办公室 --year 2024 -o 2024.xlsx\n  nianbao init --xlsx --prev 2023.xlsx -o 2024.xlsx          # last year's figures carried over\n  nianbao init --xlsx --agencies agencies.csv --year 2024 --prev-dir 2023/ -o 2024/\n\nA workbook has the sheets 说明, 基本信息, 表二, 表三, 表四 (as printed) and 正文; every input row\nhas a defined name (requests_new, active_rules, …). Read it back with check, render or batch."
     )]
@@ -249,6 +257,7 @@ fn run(command: Command, printer: &Printer) -> CliResult {
         Command::Init(args) => init::init(args, printer),
         Command::Export(args) => workbook::export(args, printer),
         Command::Summary(args) => workbook::summary(args, printer),
+        Command::Import(args) => import::import(args, printer),
         Command::Typst(args) => render::typst(args, printer),
         Command::Fonts(args) => fonts::fonts(args, printer),
         Command::Sign(args) => sign::sign(args, printer),

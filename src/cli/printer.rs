@@ -255,5 +255,11 @@ pub fn error_json(error: &CliError) -> serde_json::Value {
         }
         Error::Batch(b) => json!({ "kind": "batch", "message": b.to_string() }),
         Error::Workbook(w) => json!({ "kind": "workbook", "message": w.to_string() }),
+        Error::Import(i) => json!({
+            "kind": "import",
+            "reason": i.kind(),
+            "file": i.file(),
+            "message": i.to_string(),
+        }),
     }
 }

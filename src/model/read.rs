@@ -869,16 +869,24 @@ impl Reader {
             } else {
                 ProblemKind::BadValue
             };
+            let message = if kind == ProblemKind::Blank {
+                format!(
+                    "这一行是空白：空白不是零，每一行都要填写 {N} 个数字 [{}]，没有的填 0",
+                    columns[..N].join("，")
+                )
+            } else {
+                format!(
+                    "应为 {N} 个数字的列表 [{}]（可在最后加上总计），而不是{}",
+                    columns[..N].join("，"),
+                    kind_zh(node)
+                )
+            };
             self.problem(
                 kind,
                 path,
                 Some(&node.span),
                 Some(written(node)),
-                format!(
-                    "应为 {N} 个数字的列表 [{}]（可在最后加上总计），而不是{}",
-                    columns[..N].join("，"),
-                    kind_zh(node)
-                ),
+                message,
                 Some(place(None)),
             );
             return (counts, None);

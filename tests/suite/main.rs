@@ -14,6 +14,7 @@ mod cli;
 mod docs;
 mod editions;
 mod html;
+mod import;
 mod layout;
 mod ofd;
 mod r9;
