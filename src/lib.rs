@@ -15,8 +15,11 @@ pub mod batch;
 pub mod check;
 pub mod export;
 pub mod model;
+pub mod preview;
 pub mod render;
+pub mod serve;
 pub mod typeset;
+pub mod workspace;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -126,6 +129,11 @@ impl Publisher {
 
     pub fn fonts(&self) -> &Arc<FontStore> {
         &self.fonts
+    }
+
+    /// The style library, parsed once (shared by every document's world).
+    pub(crate) fn library(&self) -> typst::syntax::Source {
+        self.library.clone()
     }
 
     /// The text of the Typst style library in use (embedded or from --templates).

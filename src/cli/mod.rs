@@ -7,6 +7,7 @@ mod fonts;
 mod init;
 mod printer;
 mod render;
+mod serve;
 mod sign;
 mod verify;
 
@@ -108,6 +109,12 @@ enum Command {
         after_help = "Examples:\n  nianbao init --agency 某某县人民政府办公室 --year 2024 -o 2024.toml\n  nianbao init > skeleton.toml"
     )]
     Init(init::InitArgs),
+    /// Write the reports of a folder in the browser: a local web editor (in
+    /// Chinese) with live checks, a live preview and PDF downloads.
+    #[command(
+        after_help = "Examples:\n  nianbao serve reports/               # prints the address, e.g. http://127.0.0.1:41234/\n  nianbao serve --port 8080 --open\n  nianbao serve reports/ --listen 0.0.0.0 --port 8080   # the office network: anyone who can reach it can edit\n\nListens on 127.0.0.1 unless --listen says otherwise. The page and its scripts are in the binary: it works offline."
+    )]
+    Serve(serve::ServeArgs),
     /// Write the generated Typst source of a report, for inspection.
     #[command(
         after_help = "Examples:\n  nianbao typst examples/bianlukou-2023.toml -o report.typ\n  nianbao typst examples/bianlukou-2023.toml        # prints to standard output\n\nThe source imports /nianbao.typ, the embedded style library (templates/nianbao.typ)."
@@ -228,6 +235,7 @@ fn run(command: Command, printer: &Printer) -> CliResult {
         Command::Generate(args) => batch::generate(args, printer),
         Command::Init(args) => init::init(args, printer),
         Command::Typst(args) => render::typst(args, printer),
+        Command::Serve(args) => serve::serve(args, printer),
         Command::Fonts(args) => fonts::fonts(args, printer),
         Command::Sign(args) => sign::sign(args, printer),
         Command::Verify(args) => verify::verify(args, printer),

@@ -82,6 +82,16 @@ impl ExportError {
     }
 }
 
+/// A page as a PNG image at `pixels_per_point` (typst-render), for previews;
+/// `None` for a page too large to rasterise.
+pub fn png(page: &typst_layout::Page, pixels_per_point: f32) -> Option<Vec<u8>> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(pixels_per_point as f64),
+        render_bleed: false,
+    };
+    typst_render::render(page, &options).encode_png().ok()
+}
+
 /// Reads a PDF (or any input file) whole, with an error naming it.
 pub fn read_pdf(path: &Path) -> Result<Vec<u8>, ExportError> {
     std::fs::read(path).map_err(|e| ExportError::Input {
