@@ -675,6 +675,7 @@ class Editor {
   showFindings(findings) {
     for (const f of this.form.querySelectorAll('.flag, .finding-note')) f.remove();
     for (const f of this.form.querySelectorAll('.has-error, .has-warning')) f.classList.remove('has-error', 'has-warning');
+    for (const i of this.form.querySelectorAll('td input[title]')) i.removeAttribute('title');
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.length - errors;
     this.findingsCount.textContent = findings.length ? (errors + ' 处错误，' + warnings + ' 处提示') : '全部通过';
