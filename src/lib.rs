@@ -16,9 +16,12 @@ pub mod check;
 pub mod export;
 pub mod import;
 pub mod model;
+pub mod preview;
 pub mod render;
+pub mod serve;
 pub mod typeset;
 pub mod workbook;
+pub mod workspace;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -204,6 +207,11 @@ impl Publisher {
 
     pub fn fonts(&self) -> &Arc<FontStore> {
         &self.fonts
+    }
+
+    /// The style library, parsed once (shared by every document's world).
+    pub(crate) fn library(&self) -> typst::syntax::Source {
+        self.library.clone()
     }
 
     /// The text of the Typst style library in use (embedded or from --templates).

@@ -8,6 +8,7 @@ mod import;
 mod init;
 mod printer;
 mod render;
+mod serve;
 mod sign;
 mod sign_ofd;
 mod verify;
@@ -109,13 +110,12 @@ enum Command {
         after_help = "Examples:\n  nianbao check examples/bianlukou-2023.toml\n  nianbao check reports/*.toml --format json\n  nianbao check 2024.toml --prev 2023.toml --deny-warnings\n\nErrors: R1–R6, R12 (and R7 with --prev). Warnings: R8 (with --prev), R9, R10, R11 (with --prev), R13.\nExit 1 when any error is found (or any warning, with --deny-warnings)."
     )]
     Check(check::CheckArgs),
-    /// Write a complete data skeleton (every key, zeros, official labels as comments), or a workbook to fill in.
     /// Import published reports (PDF, Word .docx, web page, text) as data files.
     #[command(
         after_help = "Examples:\n  nianbao import 2023年报.pdf -o 2023.toml\n  nianbao import page.html --to json --out-dir data/\n  nianbao import report.pdf -o r.json --explain     # where every table value came from\n\nThe kind of file is chosen by content. A value the report does not print is written as missing\n(JSON null; in TOML a commented-out key), so `nianbao check` reports it (R6): blank is not zero.\nExit 1 when a file cannot be imported (nothing is written for it)."
     )]
     Import(import::ImportArgs),
-    /// Write a complete data skeleton (every key, zeros, official labels as comments).
+    /// Write a complete data skeleton (every key, zeros, official labels as comments), or a workbook to fill in.
     #[command(
         after_help = "Examples:\n  nianbao init --agency 某某县人民政府办公室 --year 2024 -o 2024.toml\n  nianbao init > skeleton.toml\n  nianbao init --xlsx --agency 某某县人民政府办公室 --year 2024 -o 2024.xlsx\n  nianbao init --xlsx --prev 2023.xlsx -o 2024.xlsx          # last year's figures carried over\n  nianbao init --xlsx --agencies agencies.csv --year 2024 --prev-dir 2023/ -o 2024/\n\nA workbook has the sheets 说明, 基本信息, 表二, 表三, 表四 (as printed) and 正文; every input row\nhas a defined name (requests_new, active_rules, …). Read it back with check, render or batch."
     )]
@@ -130,6 +130,12 @@ enum Command {
         after_help = "Examples:\n  nianbao summary returned/ -o 汇总.xlsx --csv 汇总.csv\n  nianbao summary a.xlsx b.toml c.ods -o total.xlsx\n\nEach report is checked first; one that fails an error-level rule (or cannot be read, or is of\nanother edition or year than most) is listed and marked, not summed. Exit 1 when any is not summed."
     )]
     Summary(workbook::SummaryArgs),
+    /// Write the reports of a folder in the browser: a local web editor (in
+    /// Chinese) with live checks, a live preview and PDF downloads.
+    #[command(
+        after_help = "Examples:\n  nianbao serve reports/               # prints the address, e.g. http://127.0.0.1:41234/\n  nianbao serve --port 8080 --open\n  nianbao serve reports/ --listen 0.0.0.0 --port 8080   # the office network: anyone who can reach it can edit\n\nListens on 127.0.0.1 unless --listen says otherwise. The page and its scripts are in the binary: it works offline."
+    )]
+    Serve(serve::ServeArgs),
     /// Write the generated Typst source of a report, for inspection.
     #[command(
         after_help = "Examples:\n  nianbao typst examples/bianlukou-2023.toml -o report.typ\n  nianbao typst examples/bianlukou-2023.toml        # prints to standard output\n\nThe source imports /nianbao.typ, the embedded style library (templates/nianbao.typ)."
@@ -259,6 +265,7 @@ fn run(command: Command, printer: &Printer) -> CliResult {
         Command::Summary(args) => workbook::summary(args, printer),
         Command::Import(args) => import::import(args, printer),
         Command::Typst(args) => render::typst(args, printer),
+        Command::Serve(args) => serve::serve(args, printer),
         Command::Fonts(args) => fonts::fonts(args, printer),
         Command::Sign(args) => sign::sign(args, printer),
         Command::SignOfd(args) => sign_ofd::sign_ofd(args, printer),

@@ -18,7 +18,9 @@ pub fn to_format(imported: &Imported, format: Format) -> String {
             s
         }
         Format::Yaml => {
-            let body = serde_norway::to_string(&imported.data).unwrap_or_default();
+            // The data is always a table of keys, which the YAML writer takes.
+            let body =
+                crate::model::write_data(&imported.data, Format::Yaml, None).unwrap_or_default();
             format!("{}{body}", header("# ")).replace("{file}", &imported.file)
         }
         Format::Toml => toml(imported),

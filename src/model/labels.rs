@@ -27,7 +27,7 @@ pub const PART_KEYS: [&str; 6] = [
 ];
 
 /// A key of the data file with its name in the report (基本信息 and the parts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct NamedKey {
     pub key: &'static str,
     /// The name a clerk knows it by.

@@ -4,6 +4,7 @@
 //! the keys of [`labels`], and must stay stable.
 
 pub mod labels;
+pub mod layout;
 mod load;
 mod locate;
 pub mod prose;
@@ -13,6 +14,7 @@ mod skeleton;
 pub mod tables;
 pub mod tree;
 pub mod values;
+pub mod write;
 
 use serde::Serialize;
 
@@ -22,12 +24,13 @@ pub use load::{
 };
 pub use locate::{KeyPath, Segment, SpanIndex};
 pub use read::{CellPlace, Problem, ProblemKind};
-pub use skeleton::skeleton;
+pub use skeleton::{next_year, skeleton};
 pub use tables::{
     ActiveTable, ActiveValue, AppealGroup, AppealsTable, ApplicantRow, RequestsTable,
 };
 pub use tree::Span;
 pub use values::{Amount, Count, Edition, ReportDate, Year, MAX_COUNT, YEARS};
+pub use write::{write_data, WriteError};
 
 /// One annual report (政府信息公开工作年度报告).
 #[derive(Clone, Debug, PartialEq, Serialize)]

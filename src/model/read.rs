@@ -669,7 +669,7 @@ impl Reader {
                     Some(Count(*value as u64))
                 }
             }
-            Value::Null => bad(
+            _ if is_blank(node) => bad(
                 self,
                 ProblemKind::Blank,
                 "空白不是零：请填写数字，没有的填 0".into(),
@@ -710,15 +710,16 @@ impl Reader {
                     _ => None,
                 };
                 if v.is_none() {
-                    let (kind, message) = match node.value {
-                        Value::Null => (
+                    let (kind, message) = if is_blank(node) {
+                        (
                             ProblemKind::Blank,
                             "空白不是零：请填写数字，没有变化的填 0".to_string(),
-                        ),
-                        _ => (
+                        )
+                    } else {
+                        (
                             ProblemKind::BadValue,
                             "本年增/减应为整数（减少写负数，如 -3）".to_string(),
-                        ),
+                        )
                     };
                     self.unknown.insert(path.to_string());
                     self.problem(
@@ -741,7 +742,7 @@ impl Reader {
                 };
                 match text.as_deref().and_then(Amount::parse) {
                     Some(a) => Some(ActiveValue::Amount(a)),
-                    None if matches!(node.value, Value::Null) => self.bad_cell(
+                    None if is_blank(node) => self.bad_cell(
                         node,
                         path,
                         cell,
@@ -1042,6 +1043,16 @@ impl Reader {
         }
         let _ = APPLICANT_COLUMNS;
         table
+    }
+}
+
+/// Whether a cell is blank: no value, or an empty text (how a blank cell of a
+/// TOML file is written, TOML having no empty value).
+fn is_blank(node: &Node) -> bool {
+    match &node.value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
     }
 }
 

@@ -26,39 +26,103 @@ pub struct RefError {
     pub suggestion: Option<String>,
 }
 
+/// A reference name and what it stands for, by the official labels (for the
+/// editor's picker: "表三 · 一、本年新收政府信息公开申请数量 · 总计").
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RefName {
+    pub name: String,
+    pub label: String,
+}
+
 /// Every reference name of an edition, for suggestions, the editor's picker and
 /// the documentation.
 pub fn all_names(edition: crate::model::Edition) -> Vec<String> {
-    let mut names = vec!["year".to_string(), "agency".to_string()];
+    all_refs(edition).into_iter().map(|r| r.name).collect()
+}
+
+/// Every reference of an edition with its labels, in the order of the report.
+pub fn all_refs(edition: crate::model::Edition) -> Vec<RefName> {
+    let mut refs = Vec::new();
+    let mut add = |name: String, label: String| refs.push(RefName { name, label });
+    let named = |key: &str| {
+        labels::IDENTITY
+            .iter()
+            .find(|k| k.key == key)
+            .map_or(key, |k| k.label)
+            .to_string()
+    };
+    add("year".into(), named("year"));
+    add("agency".into(), named("agency"));
+    let table_3 = labels::TABLE_3.split(' ').next().unwrap_or_default();
     for row in RequestRow::rows_of(edition) {
-        for c in REQUEST_COLUMN_KEYS {
-            names.push(format!("requests.{}.{c}", row.key()));
+        for (i, c) in REQUEST_COLUMN_KEYS.iter().enumerate() {
+            add(
+                format!("requests.{}.{c}", row.key()),
+                format!(
+                    "{table_3} · {} · {}",
+                    row.full_label(),
+                    labels::request_column(i)
+                ),
+            );
         }
     }
-    for c in REQUEST_COLUMN_KEYS {
-        names.push(format!("requests.total.{c}"));
+    for (i, c) in REQUEST_COLUMN_KEYS.iter().enumerate() {
+        add(
+            format!("requests.total.{c}"),
+            format!(
+                "{table_3} · {} · {}",
+                labels::REQUESTS_TOTAL_ROW,
+                labels::request_column(i)
+            ),
+        );
     }
-    for g in AppealKind::ALL
+    let table_4 = labels::TABLE_4.split(' ').next().unwrap_or_default();
+    let groups = AppealKind::ALL
         .iter()
-        .map(|k| k.key())
-        .chain(["litigation"])
-    {
-        for r in APPEAL_COLUMN_KEYS {
-            names.push(format!("appeals.{g}.{r}"));
+        .map(|k| (k.key(), k.label()))
+        .chain([(
+            "litigation",
+            format!(
+                "{}（{}与{}之和）",
+                labels::LITIGATION_HEADER,
+                AppealKind::LitigationDirect.header(),
+                AppealKind::LitigationAfterReview.header()
+            ),
+        )]);
+    for (g, group_label) in groups {
+        for (i, r) in APPEAL_COLUMN_KEYS.iter().enumerate() {
+            let column = labels::APPEAL_COLUMNS
+                .get(i)
+                .copied()
+                .unwrap_or(labels::TOTAL_COLUMN);
+            add(
+                format!("appeals.{g}.{r}"),
+                format!("{table_4} · {group_label} · {column}"),
+            );
         }
     }
+    let table_2 = labels::TABLE_2.split(' ').next().unwrap_or_default();
     for block in labels::active_blocks(edition) {
         for row in block.rows {
             if block.scalar() {
-                names.push(format!("active.{}", row.key));
+                add(
+                    format!("active.{}", row.key),
+                    format!("{table_2} · {} · {}", block.caption, row.label),
+                );
             } else {
                 for c in block.columns {
-                    names.push(format!("active.{}.{}", row.key, c.key));
+                    add(
+                        format!("active.{}.{}", row.key, c.key),
+                        format!(
+                            "{table_2} · {} · {} · {}",
+                            block.caption, row.label, c.label
+                        ),
+                    );
                 }
             }
         }
     }
-    names
+    refs
 }
 
 /// The value a reference name stands for.

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::labels::{self, ActiveKind, AppealKind, RequestRow};
-use super::Edition;
+use super::{Edition, Report};
 
 /// A TOML string literal.
 fn quoted(s: &str) -> String {
@@ -168,9 +168,105 @@ pub fn skeleton(agency: &str, year: u16, edition: Edition) -> String {
     o
 }
 
+/// The skeleton of next year's report, pre-filled from last year's (`prev`):
+/// the agency, the prose of every part (to rewrite: R11 warns while more than
+/// half of it is last year's), the seal and fonts, and the numbers that carry
+/// over — 二、上年结转 from last year's 四、结转下年度继续办理 (R7) and, in the
+/// same edition, Table 2's 现行有效件数 (R8, with nothing issued or repealed
+/// yet). Every other number is 0; the skeleton's comments are kept.
+pub fn next_year(prev: &Report) -> String {
+    let year = prev.year.0.saturating_add(1);
+    let edition = Edition::for_year(year);
+    let text = skeleton(&prev.agency, year, edition);
+    let Ok(old) = serde_json::to_value(prev) else {
+        return text;
+    };
+    let Ok(mut data) = super::tree::parse(&text, super::Format::Toml).map(|n| n.to_json()) else {
+        return text;
+    };
+    for key in ["preamble", "seal", "fonts"] {
+        if let Some(v) = old.get(key) {
+            data[key] = v.clone();
+        }
+    }
+    for key in ["overview", "problems", "other"] {
+        data[key] = old
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| serde_json::json!({}));
+    }
+    for key in ["active", "requests", "appeals"] {
+        if let Some(p) = old[key]
+            .get("paragraphs")
+            .filter(|p| p.as_array().is_some_and(|a| !a.is_empty()))
+        {
+            data[key]["paragraphs"] = p.clone();
+        }
+    }
+    let forward = RequestRow::CarriedForward.key();
+    if let Some(counts) = old["requests"].get(forward).and_then(|v| v.as_array()) {
+        let six: Vec<serde_json::Value> = counts.iter().take(6).cloned().collect();
+        data["requests"][RequestRow::CarriedOver.key()] = six.into();
+    }
+    if prev.edition() == edition {
+        for block in labels::active_blocks(edition) {
+            for row in block.rows {
+                for c in block.columns.iter().filter(|c| c.key == "in_force") {
+                    if let Some(v) = old["active"][row.key].get(c.key) {
+                        data["active"][row.key][c.key] = v.clone();
+                    }
+                }
+            }
+        }
+    }
+    super::write::write_data(&data, super::Format::Toml, Some(&text)).unwrap_or(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_years_skeleton_carries_over_what_rules_r7_and_r8_compare() {
+        let text = include_str!("../../examples/bianlukou-2023.toml")
+            .replace(
+                "\ncarried_forward = [0, 0, 0, 0, 0, 0]",
+                "\ncarried_forward = [2, 0, 0, 0, 0, 1]",
+            )
+            .replace(
+                "rules = { issued = 0, repealed = 0, in_force = 0 }",
+                "rules = { issued = 1, repealed = 0, in_force = 4 }",
+            );
+        let prev = crate::model::load_str("prev.toml", &text, crate::model::Format::Toml).unwrap();
+        let next = next_year(&prev.report);
+        let loaded =
+            crate::model::load_str("next.toml", &next, crate::model::Format::Toml).unwrap();
+        assert_eq!(loaded.problems, vec![]);
+        assert_eq!(loaded.report.year.0, 2024);
+        assert_eq!(loaded.report.agency, "卞路口乡人民政府");
+        assert_eq!(
+            loaded
+                .report
+                .requests
+                .row(RequestRow::CarriedOver)
+                .counts
+                .map(|c| c.0),
+            [2, 0, 0, 0, 0, 1]
+        );
+        assert_eq!(loaded.report.active.count("rules", "in_force"), 4);
+        assert_eq!(loaded.report.active.count("rules", "issued"), 0);
+        assert_eq!(loaded.report.overview, prev.report.overview);
+        // The skeleton's comments (official labels) are kept.
+        assert!(next.contains("# （三）不予公开 1.属于国家秘密"), "{next}");
+        // Checked against last year, R7 and R8 pass.
+        let findings = crate::check::check(&loaded, Some(&prev));
+        assert!(
+            findings
+                .iter()
+                .all(|f| !matches!(f.rule, crate::check::Rule::R7 | crate::check::Rule::R8)),
+            "{findings:#?}"
+        );
+    }
 
     #[test]
     fn the_skeleton_loads_with_every_row() {

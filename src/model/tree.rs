@@ -101,6 +101,35 @@ impl Node {
         };
         Node::detached(value)
     }
+
+    /// The value as JSON, as written: for the web editor, which edits the data
+    /// as JSON and sends it back through [`Node::from_json`]. A number with a
+    /// fraction that JSON would print differently (`7730.280`) stays text, so
+    /// its digits survive the round trip (an amount reads text the same way).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Integer(i) => match (i64::try_from(*i), u64::try_from(*i)) {
+                (Ok(v), _) => J::from(v),
+                (_, Ok(v)) => J::from(v),
+                _ => J::String(i.to_string()),
+            },
+            Value::Float { value, text } => match serde_json::Number::from_f64(*value) {
+                Some(n) if n.to_string() == *text => J::Number(n),
+                _ => J::String(text.clone()),
+            },
+            Value::String(s) | Value::Datetime(s) => J::String(s.clone()),
+            Value::Array(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Table(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.node.to_json()))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// A syntax error, with where it is when the parser says.

@@ -124,6 +124,13 @@ impl ReportWorld {
         }
     }
 
+    /// Replaces the text of the main file in place (an incremental reparse
+    /// that keeps the spans of what did not change, so that comemo reuses the
+    /// layout of every unchanged part when the world is compiled again).
+    pub fn set_main(&mut self, text: &str) {
+        self.main.replace(text);
+    }
+
     /// The source a diagnostic points into, if it is one of ours.
     pub fn source_of(&self, id: FileId) -> Option<&Source> {
         if id == *MAIN_ID {
