@@ -4,6 +4,7 @@
 //! font names and sizes, painted paths and images; see `layout/pdf.rs`), not
 //! from Typst. Tolerances: ±0.5 mm for positions, ±0.25 pt for sizes.
 
+mod grid;
 mod pdf;
 
 use std::path::{Path, PathBuf};
