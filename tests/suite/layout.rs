@@ -783,13 +783,18 @@ fn lines_of_table(page: &Page) -> Vec<Line<'_>> {
     lines(page, is_table_glyph)
 }
 
-/// Signature and date: date right edge = text block right − 4 字, agency centred
-/// on the date; the seal centred on them, a little above their middle.
+/// Signature and date as GB/T 9704-2012 §7.3.5 arranges them. With a seal
+/// (§7.3.5.1): date right edge = text block right − 4 字, agency centred on
+/// the date, two blank lines above, the seal centred on them, a little above
+/// their middle. Without (§7.3.5.2): one blank line above, the agency
+/// right-aligned with a 2 字 inset and the date's first character 2 字 right of
+/// the agency's; when the date would then pass the 2 字 inset, the date takes
+/// it and the agency moves left.
 #[test]
 fn signature_date_and_seal() {
     // An SVG seal from the data (relative to the data file).
     let r = render(&long(), &RenderOptions::default());
-    check_signature(&r, "示例县人民政府办公室", true);
+    check_signature(&r, "示例县人民政府办公室", Signature::Sealed);
     // A PNG seal from the options (`--seal`), on the example with a date added.
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("seal.png");
@@ -806,13 +811,32 @@ fn signature_date_and_seal() {
         ..RenderOptions::default()
     };
     let r = render(&data, &options);
-    check_signature(&r, "卞路口乡人民政府", true);
-    // No seal: signature and date alone, one blank line below the text.
+    check_signature(&r, "卞路口乡人民政府", Signature::Sealed);
+    // No seal, an agency of 8 字: the date (6.45 字) starting 2 字 right of it
+    // would end 1.55 字 from the edge, so the date takes the 2 字 inset.
     let r = render(&data, &RenderOptions::default());
-    check_signature(&r, "卞路口乡人民政府", false);
+    check_signature(&r, "卞路口乡人民政府", Signature::DateLonger);
+    // No seal, an agency of 10 字: the agency takes the 2 字 inset.
+    let unsealed = dir.path().join("unsealed.toml");
+    let text = std::fs::read_to_string(long()).unwrap();
+    assert!(text.contains("seal = \"seal.svg\"\n"));
+    std::fs::write(&unsealed, text.replace("seal = \"seal.svg\"\n", "")).unwrap();
+    let r = render(&unsealed, &RenderOptions::default());
+    check_signature(&r, "示例县人民政府办公室", Signature::AgencyLonger);
 }
 
-fn check_signature(r: &Rendered, agency: &str, seal: bool) {
+/// The arrangements of §7.3.5.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Signature {
+    Sealed,
+    /// No seal; the agency sets the 2 字 inset.
+    AgencyLonger,
+    /// No seal; the date sets it.
+    DateLonger,
+}
+
+fn check_signature(r: &Rendered, agency: &str, arrangement: Signature) {
+    let seal = arrangement == Signature::Sealed;
     let n = r.pages.len();
     let page = r.pages.last().unwrap();
     let lines = text_lines(page);
@@ -820,9 +844,35 @@ fn check_signature(r: &Rendered, agency: &str, seal: bool) {
     let (sig, date) = (&lines[k - 2], &lines[k - 1]);
     assert_eq!(sig.text(), agency);
     assert_eq!(date.text(), "2024年1月20日");
-    assert_near("date right edge", date.x1(), right(n) - 4.0 * ZI, TOL);
     let centre = |l: &Line| (l.x0() + l.x1()) / 2.0;
-    assert_near("agency centred on the date", centre(sig), centre(date), TOL);
+    match arrangement {
+        Signature::Sealed => {
+            assert_near("date right edge", date.x1(), right(n) - 4.0 * ZI, TOL);
+            assert_near("agency centred on the date", centre(sig), centre(date), TOL);
+        }
+        Signature::AgencyLonger => {
+            assert_near("agency right edge", sig.x1(), right(n) - 2.0 * ZI, TOL);
+            assert!(
+                date.x1() < right(n) - 2.0 * ZI - TOL,
+                "the date inside the inset"
+            );
+        }
+        Signature::DateLonger => {
+            assert_near("date right edge", date.x1(), right(n) - 2.0 * ZI, TOL);
+            assert!(
+                sig.x1() < right(n) - 2.0 * ZI - TOL,
+                "the agency moved left"
+            );
+        }
+    }
+    if !seal {
+        assert_near(
+            "date's first character 2 字 right of the agency's",
+            date.x0() - sig.x0(),
+            2.0 * ZI,
+            TOL,
+        );
+    }
     assert_near(
         "date one line below the agency",
         date.baseline - sig.baseline,
@@ -838,12 +888,14 @@ fn check_signature(r: &Rendered, agency: &str, seal: bool) {
         TOL,
     );
     println!(
-        "signature: date {:.2}–{:.2} mm (right edge {:.2} mm = text block − 4 字), agency centre {:.2} mm, date centre {:.2} mm",
+        "signature ({arrangement:?}): agency {:.2}–{:.2} mm, date {:.2}–{:.2} mm; insets from the right edge: agency {:.2} 字, date {:.2} 字; date starts {:.2} 字 right of the agency",
+        mm(sig.x0()),
+        mm(sig.x1()),
         mm(date.x0()),
         mm(date.x1()),
-        mm(date.x1()),
-        mm(centre(sig)),
-        mm(centre(date))
+        (right(n) - sig.x1()) / ZI,
+        (right(n) - date.x1()) / ZI,
+        (date.x0() - sig.x0()) / ZI,
     );
     if seal {
         // An image (PNG) or vector paths (SVG): the seal's box.
