@@ -715,6 +715,138 @@ fn tables_break_cleanly() {
     }
 }
 
+/// The horizontal table rules of a page, top to bottom (their y).
+fn horizontal_rules(page: &Page) -> Vec<f64> {
+    let mut ys: Vec<f64> = page
+        .shapes
+        .iter()
+        .filter(|s| s.stroked && s.bbox.y1 - s.bbox.y0 < 0.1 && s.bbox.x1 - s.bbox.x0 > 1.0)
+        .map(|s| s.bbox.y0)
+        .collect();
+    ys.sort_by(f64::total_cmp);
+    ys.dedup_by(|a, b| (*a - *b).abs() < 0.1);
+    ys
+}
+
+/// The table row whose label starts with `label`: the rules above and below it.
+fn row_box(page: &Page, label: &str) -> Option<(f64, f64)> {
+    let line = lines_of_table(page)
+        .into_iter()
+        .find(|l| l.text().starts_with(label))?;
+    let rules = horizontal_rules(page);
+    let above = rules
+        .iter()
+        .copied()
+        .filter(|y| *y < line.baseline - line.size())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let below = rules
+        .iter()
+        .copied()
+        .filter(|y| *y > line.baseline)
+        .fold(f64::INFINITY, f64::min);
+    Some((above, below))
+}
+
+/// The page (0-based) whose text holds `text`.
+fn page_with(r: &Rendered, text: &str) -> usize {
+    r.pages
+        .iter()
+        .position(|p| {
+            strip_ws(&p.glyphs.iter().map(|g| g.text.as_str()).collect::<String>()).contains(text)
+        })
+        .unwrap_or_else(|| panic!("no page holds {text:?}"))
+}
+
+/// Table 3 begins on the page where its heading, header and first rows fit
+/// (issue 16.2), keeping its header on every page, no row split and each
+/// （三）–（六） group whole; it moves to the next page only when they do not.
+#[test]
+fn table_3_begins_where_its_header_and_first_rows_fit() {
+    const HEADING: &str = "三、收到和处理政府信息公开申请情况";
+    // The example with two items cut short: about 8 lines left on page 2.
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    for title in ["政务公开业务培训工作。", "监督保障工作。"] {
+        let i = text.find(&format!("title = \"{title}\"")).unwrap();
+        let j = i + text[i..].find("paragraphs = [").unwrap();
+        let k = j + text[j..].find(']').unwrap();
+        text.replace_range(j..=k, "paragraphs = [\"加强工作。\"]");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("short.toml");
+    std::fs::write(&data, text).unwrap();
+    let r = render(&data, &RenderOptions::default());
+    let p = page_with(&r, HEADING);
+    let (page, next) = (&r.pages[p], &r.pages[p + 1]);
+    for row in [
+        "一、本年新收",
+        "二、上年结转",
+        "（一）予以公开",
+        "（二）部分公开",
+    ] {
+        assert!(
+            row_box(page, row).is_some(),
+            "page {}: row {row} with its heading",
+            p + 1
+        );
+    }
+    assert!(row_box(page, "1.属于国家秘密").is_none());
+    // The next page repeats the header and holds the group （三） whole.
+    let text_of = |pg: &Page| {
+        strip_ws(
+            &pg.glyphs
+                .iter()
+                .map(|g| g.text.as_str())
+                .collect::<String>(),
+        )
+    };
+    assert!(text_of(next).contains(TABLE3_HEADER));
+    let (top, _) = row_box(next, "1.属于国家秘密").unwrap();
+    let (_, bottom) = row_box(next, "8.属于行政查询事项").unwrap();
+    // It broke there because the group did not fit in what was left.
+    let left = BOTTOM - horizontal_rules(page).last().unwrap();
+    assert!(
+        bottom - top > left,
+        "the group (三) ({:.1} mm) would have fit in {:.1} mm",
+        mm(bottom - top),
+        mm(left)
+    );
+    println!(
+        "shortened example: Table 3 begins on page {} with its header and rows 一–（二）; {:.1} mm left there, the group （三） takes {:.1} mm, on page {}",
+        p + 1,
+        mm(left),
+        mm(bottom - top),
+        p + 2
+    );
+
+    // The example: Table 3 begins on page 3, because page 2 has less room than
+    // its heading, header and rows 一、二 take (measured on page 3).
+    let r = render(&example(), &RenderOptions::default());
+    let p = page_with(&r, HEADING);
+    let heading = text_lines(&r.pages[p])
+        .into_iter()
+        .find(|l| l.text() == HEADING)
+        .unwrap();
+    let (_, below) = row_box(&r.pages[p], "二、上年结转").unwrap();
+    let need = below - heading.top();
+    let before = &r.pages[p - 1];
+    let used = before
+        .glyphs
+        .iter()
+        .filter(|g| g.baseline < BOTTOM)
+        .map(|g| g.baseline)
+        .chain(horizontal_rules(before))
+        .fold(0.0, f64::max);
+    assert!(BOTTOM - used < need, "page {} had room for Table 3", p);
+    println!(
+        "example: {} pages; Table 3 begins on page {}: page {} has {:.1} mm left, its heading, header and rows 一、二 take {:.1} mm",
+        r.pages.len(),
+        p + 1,
+        p,
+        mm(BOTTOM - used),
+        mm(need)
+    );
+}
+
 /// A heading, a table caption, or a paragraph's first line never ends a page
 /// alone; no paragraph ends with a line of a single character.
 #[test]
