@@ -343,6 +343,9 @@ fn break_block(glyphs: &[Glyph], first: bool, fewest_lines: bool) -> (Vec<(usize
         }
         true
     };
+    // Whether a line may end after glyph j - 1, looked up once per glyph (the
+    // search below asks it for every pair of line start and end).
+    let legal: Vec<bool> = (0..=n).map(|j| j == 0 || legal(j)).collect();
     let chars = |i: usize, j: usize| glyphs[i..j].iter().filter(|g| !is_punctuation(g.c)).count();
     // Trailing spaces take no room.
     let content_end = |i: usize, mut j: usize| {
@@ -354,7 +357,7 @@ fn break_block(glyphs: &[Glyph], first: bool, fewest_lines: bool) -> (Vec<(usize
     let mut best: Vec<Option<(Cost, usize)>> = vec![None; n + 1];
     best[0] = Some((Cost::default(), 0));
     for j in 1..=n {
-        let legal_end = legal(j);
+        let legal_end = legal[j];
         let mut any = false;
         for pass in 0..2 {
             // First pass: legal line starts and ends only; the second (only
@@ -365,7 +368,7 @@ fn break_block(glyphs: &[Glyph], first: bool, fewest_lines: bool) -> (Vec<(usize
             }
             for i in (0..j).rev() {
                 let Some((prev, _)) = best[i] else { continue };
-                if strict && i > 0 && !legal(i) {
+                if strict && i > 0 && !legal[i] {
                     continue;
                 }
                 let indented = first && i == 0;
