@@ -27,7 +27,9 @@
 //! `NIANBAO_BENCH_ONLY=ours` or `=handset` runs one side of part 1 and nothing
 //! else (for callgrind); `NIANBAO_BENCH_PDF=DIR` writes both PDFs there
 //! (ours.pdf, handset.pdf) for inspection; `NIANBAO_BENCH_TEMPLATES=DIR` reads
-//! the templates from DIR (to try a template change without a build).
+//! the templates from DIR (to try a template change without a build);
+//! `NIANBAO_BENCH_HANDSET=FILE` compiles FILE in place of the hand-set source
+//! (to price a property of ours on the anchor).
 
 use std::path::Path;
 use std::process::Command;
@@ -123,7 +125,11 @@ fn main() {
     let publisher = Publisher::new(fonts.clone(), templates);
     let example = nianbao::model::load_path(&root.join("examples/bianlukou-2023.toml"), None)
         .expect("the example loads");
-    let text = std::fs::read_to_string(root.join("benches/handset-bianlukou-2023.typ")).unwrap();
+    // `NIANBAO_BENCH_HANDSET=FILE`: another hand-set source (to price a property).
+    let handset_path = std::env::var("NIANBAO_BENCH_HANDSET")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root.join("benches/handset-bianlukou-2023.typ"));
+    let text = std::fs::read_to_string(handset_path).unwrap();
     let id = RootedPath::new(
         VirtualRoot::Project,
         VirtualPath::new("/handset.typ").unwrap(),
