@@ -1,7 +1,7 @@
-//! Export: the PDF and its options ([`pdf`]), writing files atomically,
-//! archival copies ([`archive`]: the data out again), PAdES signatures
-//! ([`sign`]) and their verification ([`verify`]), over a small PDF object layer
-//! ([`pdfdoc`]) and the X.509/CMS pieces both use ([`x509`], [`cms`]).
+//! Export: the PDF and its options (`pdf`), writing files atomically,
+//! archival copies (`archive`: the data out again), PAdES signatures
+//! (`sign`) and their verification (`verify`), over a small PDF object layer
+//! (`pdfdoc`) and the X.509/CMS pieces both use ([`x509`], `cms`).
 
 mod archive;
 mod cms;

@@ -72,7 +72,7 @@ impl fmt::Display for Format {
 /// The text of a data file, kept for showing where errors and findings are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceText {
-    /// The file's name as the user gave it ("-" → "<stdin>").
+    /// The file's name as the user gave it ("-" → `<stdin>`).
     pub name: String,
     /// The file's directory, for resolving relative paths (seal images).
     pub dir: Option<PathBuf>,

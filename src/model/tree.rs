@@ -2,7 +2,7 @@
 //!
 //! TOML, JSON and YAML are parsed by their own crates (toml_edit, jsonc-parser,
 //! yaml-rust2) into this one tree, so that the reader of the data model
-//! ([`super::read`]) is written once and every value it complains about can be
+//! (`model::read`) is written once and every value it complains about can be
 //! shown with its source line. Values that come from elsewhere (an imported
 //! published report, a workbook, the web editor's JSON) are trees too, with
 //! empty spans.
