@@ -15,7 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-200}
 cargo build --release --quiet
-BIN=$PWD/target/release/nianbao
+# The binary Cargo built, wherever CARGO_TARGET_DIR (or a config) puts it.
+BIN=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys;print(json.load(sys.stdin)["target_directory"])')/release/nianbao
 M="python3 $PWD/benches/measure.py"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -17,7 +17,8 @@ if ! command -v valgrind >/dev/null 2>&1; then
   apt-get install -y -qq valgrind >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
 fi
 cargo build --release --quiet
-BIN=$PWD/target/release/nianbao
+# The binary Cargo built, wherever CARGO_TARGET_DIR (or a config) puts it.
+BIN=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys;print(json.load(sys.stdin)["target_directory"])')/release/nianbao
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 "$BIN" generate "$N" -o "$WORK/in" --seed 1 2>/dev/null

@@ -23,12 +23,14 @@ pub mod typeset;
 pub mod workbook;
 pub mod workspace;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use model::{Format, LoadError, Loaded, Report};
 use render::{ReportView, Templates};
 use typeset::{FontStore, Role, RoleFonts, SealImage};
+use typst_layout::PagedDocument;
 
 /// The nianbao version, written into PDFs and manifests.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -179,6 +181,8 @@ pub struct Prepared {
     pub roles: RoleFonts,
     /// The canonical JSON an archival copy carries.
     pub archive_data: Option<Vec<u8>>,
+    /// Every paragraph as set on the grid, in printed order.
+    pub paragraphs: Vec<typeset::lines::SetParagraph>,
 }
 
 /// Holds the fonts and templates shared by every document it publishes.
@@ -230,12 +234,30 @@ impl Publisher {
     }
 
     /// Writes the Typst source of a report (of an archival copy, with `archive`)
-    /// and checks its characters against its fonts.
+    /// and checks its characters against its fonts. The paragraphs are set on
+    /// the grid; a paragraph's short last line left alone at the top of a page
+    /// is pulled back where the paragraph can be set a line shorter, which
+    /// takes a layout to see (see [`typeset::lines::widows`]).
     pub fn prepare(
         &self,
         loaded: &Loaded,
         options: &RenderOptions,
         archive: bool,
+    ) -> Result<Prepared, Error> {
+        let mut timings = Timings::default();
+        Ok(self
+            .prepare_and_compile(loaded, options, archive, &mut timings)?
+            .0)
+    }
+
+    /// The source of a report with the paragraphs in `fewest` set in as few
+    /// lines as they can.
+    fn prepare_with(
+        &self,
+        loaded: &Loaded,
+        options: &RenderOptions,
+        archive: bool,
+        fewest: &BTreeSet<usize>,
     ) -> Result<Prepared, Error> {
         if !loaded.problems.is_empty() {
             return Err(Error::Incomplete {
@@ -246,11 +268,14 @@ impl Publisher {
         let report = &loaded.report;
         let roles = self.roles(report, options);
         let seal = self.seal(loaded, options)?;
-        let view =
-            ReportView::new(report, seal.as_ref(), archive).map_err(|source| Error::Reference {
+        let setter =
+            typeset::lines::Setter::new(typeset::lines::Metrics::new(&roles, &self.fonts), fewest);
+        let view = ReportView::new(report, seal.as_ref(), archive, setter).map_err(|source| {
+            Error::Reference {
                 file: loaded.source.name.clone(),
                 source,
-            })?;
+            }
+        })?;
         typeset::check_coverage(&view.runs, &roles, &self.fonts)?;
         let source = render::render_view(&view, &self.templates)?;
         let archive_data = archive.then(|| {
@@ -265,6 +290,7 @@ impl Publisher {
             seal,
             roles,
             archive_data,
+            paragraphs: view.paragraphs,
         })
     }
 
@@ -277,12 +303,73 @@ impl Publisher {
                 problems: loaded.problems.clone(),
             });
         }
-        let view =
-            ReportView::new(&loaded.report, None, false).map_err(|source| Error::Reference {
+        let view = ReportView::new(&loaded.report, None, false, typeset::lines::Setter::plain())
+            .map_err(|source| Error::Reference {
                 file: loaded.source.name.clone(),
                 source,
             })?;
         Ok(render::render_html(&view, &self.templates)?)
+    }
+
+    /// Compiles a prepared report.
+    fn compile(&self, report: &Report, prepared: &Prepared) -> Result<PagedDocument, Error> {
+        let (y, m, d) = export::creation_date(report);
+        let mut world = typeset::world(
+            prepared.source.clone(),
+            self.library.clone(),
+            &prepared.roles,
+            prepared.seal.clone(),
+            self.fonts.clone(),
+            typeset::datetime(y, m, d),
+        );
+        if let Some(data) = &prepared.archive_data {
+            world = world.with_archive_data(typst::foundations::Bytes::new(data.clone()));
+        }
+        Ok(typeset::compile(&world)?)
+    }
+
+    /// Prepares and compiles a report, then pulls back widow lines: the
+    /// paragraphs that end alone at the top of a page are set in fewer lines
+    /// where they can be (compressing punctuation, never stretching more
+    /// lines), and the report is compiled again, until no widow line can be
+    /// pulled back (at most three more times). Adds the time of each step to
+    /// `timings`.
+    fn prepare_and_compile(
+        &self,
+        loaded: &Loaded,
+        options: &RenderOptions,
+        archive: bool,
+        timings: &mut Timings,
+    ) -> Result<(Prepared, PagedDocument), Error> {
+        let mut fewest = BTreeSet::new();
+        let started = std::time::Instant::now();
+        let mut prepared = self.prepare_with(loaded, options, archive, &fewest)?;
+        let prepared_at = std::time::Instant::now();
+        timings.template += prepared_at - started;
+        let mut doc = self.compile(&loaded.report, &prepared)?;
+        timings.layout += prepared_at.elapsed();
+        for _ in 0..3 {
+            let widows = typeset::lines::widows(&doc, &prepared.paragraphs);
+            let before = fewest.len();
+            fewest.extend(widows);
+            if fewest.len() == before {
+                break;
+            }
+            let started = std::time::Instant::now();
+            let tighter = self.prepare_with(loaded, options, archive, &fewest)?;
+            let prepared_at = std::time::Instant::now();
+            timings.template += prepared_at - started;
+            let shorter = fewest
+                .iter()
+                .any(|&k| tighter.paragraphs[k].line_count() < prepared.paragraphs[k].line_count());
+            if !shorter {
+                break;
+            }
+            doc = self.compile(&loaded.report, &tighter)?;
+            timings.layout += prepared_at.elapsed();
+            prepared = tighter;
+        }
+        Ok((prepared, doc))
     }
 
     /// Renders a loaded report to PDF bytes.
@@ -300,40 +387,25 @@ impl Publisher {
         export: &export::ExportOptions,
     ) -> Result<Rendered, Error> {
         export.effective_standards()?;
-        let started = std::time::Instant::now();
-        let prepared = self.prepare(loaded, options, export.archive)?;
-        let report = &loaded.report;
-        let (y, m, d) = export::creation_date(report);
-        let ofd_options = export.ofd.then(|| export::ofd::OfdOptions {
-            archive_data: prepared.archive_data.clone(),
-            seal: prepared.seal.clone(),
-        });
-        let mut world = typeset::world(
-            prepared.source,
-            self.library.clone(),
-            &prepared.roles,
-            prepared.seal,
-            self.fonts.clone(),
-            typeset::datetime(y, m, d),
-        );
-        if let Some(data) = prepared.archive_data {
-            world = world.with_archive_data(typst::foundations::Bytes::new(data));
-        }
-        let prepared_at = std::time::Instant::now();
-        let doc = typeset::compile(&world)?;
+        let mut timings = Timings::default();
+        let (prepared, doc) =
+            self.prepare_and_compile(loaded, options, export.archive, &mut timings)?;
         let laid_out_at = std::time::Instant::now();
-        let pdf = match &ofd_options {
-            Some(o) => export::ofd::ofd(&doc, report, o).map_err(export::ExportError::from)?,
-            None => export::pdf_with(&doc, report, export)?,
+        let pdf = if export.ofd {
+            let ofd_options = export::ofd::OfdOptions {
+                archive_data: prepared.archive_data,
+                seal: prepared.seal,
+            };
+            export::ofd::ofd(&doc, &loaded.report, &ofd_options)
+                .map_err(export::ExportError::from)?
+        } else {
+            export::pdf_with(&doc, &loaded.report, export)?
         };
+        timings.export = laid_out_at.elapsed();
         Ok(Rendered {
             pages: doc.pages().len(),
             pdf,
-            timings: Timings {
-                template: prepared_at - started,
-                layout: laid_out_at - prepared_at,
-                export: laid_out_at.elapsed(),
-            },
+            timings,
         })
     }
 

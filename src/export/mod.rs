@@ -1,8 +1,8 @@
 //! Export: the PDF and its options ([`pdf_with`], [`ExportOptions`]), writing
 //! files atomically ([`write_atomic`]), archival copies ([`extract_data`]: the
 //! data out again), PAdES signatures ([`sign_pdf`]) and their verification
-//! ([`verify_pdf`]), print bundles of many reports ([`BundleBuilder`]), over a small PDF object layer (`pdfdoc`) and the X.509/CMS
-//! pieces both use ([`x509`], `cms`).
+//! ([`verify_pdf`]), print bundles of many reports ([`BundleBuilder`]), over
+//! a small PDF object layer (`pdfdoc`) and the X.509/CMS pieces both use ([`x509`], `cms`).
 
 mod archive;
 mod bundle;

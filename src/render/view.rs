@@ -6,6 +6,8 @@
 //! it (with its place and font role) for the font-coverage check: a label added
 //! to the view cannot escape the check. Labels come from the one label table
 //! ([`crate::model::labels`]); prose comes from the one walk ([`prose::walk`]).
+//! Paragraphs are set on the grid as they come ([`Setter`]): the template
+//! prints their lines.
 
 use serde::Serialize;
 
@@ -17,6 +19,7 @@ use crate::model::labels::{
 use crate::model::prose::{self, ProseEvent, ProsePart};
 use crate::model::refs::{self, RefError};
 use crate::model::{ActiveValue, Report};
+use crate::typeset::lines::{SetParagraph, Setter};
 use crate::typeset::{Role, SealImage};
 
 /// A piece of text as printed, with its place in the report and its font role
@@ -55,7 +58,7 @@ pub struct ReportView {
     pub version: &'static str,
     pub meta: Meta,
     pub title_lines: Vec<String>,
-    pub preamble: Vec<String>,
+    pub preamble: Vec<SetParagraph>,
     pub headings: Vec<String>,
     pub overview: SectionView,
     pub active: ActiveView,
@@ -68,6 +71,9 @@ pub struct ReportView {
     pub attachments: Vec<super::archive::Attachment>,
     #[serde(skip)]
     pub runs: Vec<TextRun>,
+    /// Every paragraph as set on the grid, in printed order.
+    #[serde(skip)]
+    pub paragraphs: Vec<SetParagraph>,
 }
 
 #[derive(Serialize)]
@@ -82,7 +88,7 @@ pub struct Meta {
 
 #[derive(Serialize, Default)]
 pub struct SectionView {
-    pub paragraphs: Vec<String>,
+    pub paragraphs: Vec<SetParagraph>,
     pub items: Vec<ItemView>,
 }
 
@@ -91,18 +97,19 @@ pub struct ItemView {
     pub level: u8,
     pub number: String,
     pub title: String,
+    /// The title runs in with the first paragraph (which then holds it).
     pub run_in: bool,
     /// The level of the item's heading in the document's outline when it has a
     /// line of its own (part headings are 1): one below the nearest enclosing
     /// item that has its own heading line, so levels never skip (PDF/UA, HTML).
     pub heading_level: u8,
-    pub paragraphs: Vec<String>,
+    pub paragraphs: Vec<SetParagraph>,
     pub items: Vec<ItemView>,
 }
 
 #[derive(Serialize)]
 pub struct ActiveView {
-    pub paragraphs: Vec<String>,
+    pub paragraphs: Vec<SetParagraph>,
     pub blocks: Vec<ActiveBlockView>,
 }
 
@@ -130,7 +137,7 @@ pub struct ActiveRowView {
 
 #[derive(Serialize)]
 pub struct RequestsView {
-    pub paragraphs: Vec<String>,
+    pub paragraphs: Vec<SetParagraph>,
     pub note: String,
     pub applicant: String,
     pub legal_persons: String,
@@ -159,7 +166,7 @@ pub struct RequestRowView {
 
 #[derive(Serialize)]
 pub struct AppealsView {
-    pub paragraphs: Vec<String>,
+    pub paragraphs: Vec<SetParagraph>,
     pub review: String,
     pub litigation: String,
     pub direct: String,
@@ -192,11 +199,15 @@ fn title_lines(report: &Report) -> Vec<String> {
 /// The prose of the six parts, built from the one walk over the report's prose.
 #[derive(Default)]
 struct Prose {
-    preamble: Vec<String>,
+    preamble: Vec<SetParagraph>,
     parts: [SectionView; 6],
 }
 
-fn prose_view(report: &Report, printed: &mut Printed) -> Result<Prose, RefError> {
+fn prose_view(
+    report: &Report,
+    printed: &mut Printed,
+    setter: &mut Setter,
+) -> Result<Prose, RefError> {
     let mut out = Prose::default();
     // The items being filled, innermost last, with the part they belong to.
     let mut open: Vec<(usize, ItemView)> = Vec::new();
@@ -217,6 +228,21 @@ fn prose_view(report: &Report, printed: &mut Printed) -> Result<Prose, RefError>
                         error = Some(e);
                         return;
                     }
+                };
+                // An item's first paragraph holds its run-in title: level 2
+                // in its own role, levels 3–4 in the body font.
+                let run_in = match open.last() {
+                    Some((_, item)) if item.run_in && item.paragraphs.is_empty() => {
+                        Some((item.level, format!("{}{}", item.number, item.title)))
+                    }
+                    _ => None,
+                };
+                let text = match run_in {
+                    Some((level, title)) if level == 2 || setter.is_plain() => {
+                        setter.paragraph(Some(&title), &text)
+                    }
+                    Some((_, title)) => setter.paragraph(None, &(title + &text)),
+                    None => setter.paragraph(None, &text),
                 };
                 match (open.last_mut(), index) {
                     (Some((_, item)), _) => item.paragraphs.push(text),
@@ -288,7 +314,11 @@ fn set_heading_levels(items: &mut [ItemView], level: u8) {
     }
 }
 
-fn active_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>) -> ActiveView {
+fn active_view(
+    report: &Report,
+    printed: &mut Printed,
+    paragraphs: Vec<SetParagraph>,
+) -> ActiveView {
     let table = "Table 2";
     let active = &report.active;
     let blocks = labels::active_blocks(report.edition())
@@ -341,7 +371,11 @@ fn active_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>) 
     ActiveView { paragraphs, blocks }
 }
 
-fn requests_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>) -> RequestsView {
+fn requests_view(
+    report: &Report,
+    printed: &mut Printed,
+    paragraphs: Vec<SetParagraph>,
+) -> RequestsView {
     let table = "Table 3";
     let edition = report.edition();
     let requests = &report.requests;
@@ -420,7 +454,11 @@ fn requests_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>
     }
 }
 
-fn appeals_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>) -> AppealsView {
+fn appeals_view(
+    report: &Report,
+    printed: &mut Printed,
+    paragraphs: Vec<SetParagraph>,
+) -> AppealsView {
     let table = "Table 4";
     AppealsView {
         paragraphs,
@@ -439,12 +477,13 @@ fn appeals_view(report: &Report, printed: &mut Printed, paragraphs: Vec<String>)
 
 impl ReportView {
     /// Prepares everything the templates print, with the seal image when there
-    /// is one and, for an archival copy, the attachments. Fails on a `${…}`
-    /// reference that names nothing.
+    /// is one and, for an archival copy, the attachments; `setter` sets the
+    /// paragraphs on the grid. Fails on a `${…}` reference that names nothing.
     pub fn new(
         report: &Report,
         seal: Option<&SealImage>,
         archive: bool,
+        mut setter: Setter,
     ) -> Result<ReportView, RefError> {
         let mut printed = Printed::default();
         let title = report.title();
@@ -456,7 +495,7 @@ impl ReportView {
             .iter()
             .map(|h| printed.text("part heading", Role::Heading1, h))
             .collect();
-        let Prose { preamble, parts } = prose_view(report, &mut printed)?;
+        let Prose { preamble, parts } = prose_view(report, &mut printed, &mut setter)?;
         let [overview, active, requests, appeals, problems, other] = parts;
         let active = active_view(report, &mut printed, active.paragraphs);
         let requests = requests_view(report, &mut printed, requests.paragraphs);
@@ -505,6 +544,7 @@ impl ReportView {
                 Vec::new()
             },
             runs: printed.0,
+            paragraphs: setter.set,
         })
     }
 }
@@ -517,7 +557,11 @@ mod tests {
     fn every_label_of_the_tables_is_recorded_for_the_coverage_check() {
         let text = include_str!("../../examples/bianlukou-2023.toml");
         let loaded = crate::model::load_str("t.toml", text, crate::model::Format::Toml).unwrap();
-        let view = ReportView::new(&loaded.report, None, false).unwrap();
+        let fonts = crate::typeset::FontStore::embedded();
+        let roles = crate::typeset::RoleFonts::default();
+        let none = Default::default();
+        let setter = Setter::new(crate::typeset::lines::Metrics::new(&roles, &fonts), &none);
+        let view = ReportView::new(&loaded.report, None, false, setter).unwrap();
         let recorded: Vec<&str> = view.runs.iter().map(|r| r.text.as_str()).collect();
         for row in RequestRow::rows_of(loaded.report.edition()) {
             assert!(recorded.contains(&row.label()), "{}", row.label());

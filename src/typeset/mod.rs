@@ -2,6 +2,7 @@
 //! pages, and Typst's diagnostics mapped back to the template file and line.
 
 mod fonts;
+pub mod lines;
 mod world;
 
 use std::fmt;

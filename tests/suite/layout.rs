@@ -4,6 +4,7 @@
 //! font names and sizes, painted paths and images; see `layout/pdf.rs`), not
 //! from Typst. Tolerances: ±0.5 mm for positions, ±0.25 pt for sizes.
 
+mod grid;
 mod pdf;
 
 use std::path::{Path, PathBuf};
@@ -735,6 +736,138 @@ fn number_runs(l: &Line) -> usize {
         .count()
 }
 
+/// The horizontal table rules of a page, top to bottom (their y).
+fn horizontal_rules(page: &Page) -> Vec<f64> {
+    let mut ys: Vec<f64> = page
+        .shapes
+        .iter()
+        .filter(|s| s.stroked && s.bbox.y1 - s.bbox.y0 < 0.1 && s.bbox.x1 - s.bbox.x0 > 1.0)
+        .map(|s| s.bbox.y0)
+        .collect();
+    ys.sort_by(f64::total_cmp);
+    ys.dedup_by(|a, b| (*a - *b).abs() < 0.1);
+    ys
+}
+
+/// The table row whose label starts with `label`: the rules above and below it.
+fn row_box(page: &Page, label: &str) -> Option<(f64, f64)> {
+    let line = lines_of_table(page)
+        .into_iter()
+        .find(|l| l.text().starts_with(label))?;
+    let rules = horizontal_rules(page);
+    let above = rules
+        .iter()
+        .copied()
+        .filter(|y| *y < line.baseline - line.size())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let below = rules
+        .iter()
+        .copied()
+        .filter(|y| *y > line.baseline)
+        .fold(f64::INFINITY, f64::min);
+    Some((above, below))
+}
+
+/// The page (0-based) whose text holds `text`.
+fn page_with(r: &Rendered, text: &str) -> usize {
+    r.pages
+        .iter()
+        .position(|p| {
+            strip_ws(&p.glyphs.iter().map(|g| g.text.as_str()).collect::<String>()).contains(text)
+        })
+        .unwrap_or_else(|| panic!("no page holds {text:?}"))
+}
+
+/// Table 3 begins on the page where its heading, header and first rows fit
+/// (issue 16.2), keeping its header on every page, no row split and each
+/// （三）–（六） group whole; it moves to the next page only when they do not.
+#[test]
+fn table_3_begins_where_its_header_and_first_rows_fit() {
+    const HEADING: &str = "三、收到和处理政府信息公开申请情况";
+    // The example with two items cut short: about 8 lines left on page 2.
+    let mut text = std::fs::read_to_string(example()).unwrap();
+    for title in ["政务公开业务培训工作。", "监督保障工作。"] {
+        let i = text.find(&format!("title = \"{title}\"")).unwrap();
+        let j = i + text[i..].find("paragraphs = [").unwrap();
+        let k = j + text[j..].find(']').unwrap();
+        text.replace_range(j..=k, "paragraphs = [\"加强工作。\"]");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("short.toml");
+    std::fs::write(&data, text).unwrap();
+    let r = render(&data, &RenderOptions::default());
+    let p = page_with(&r, HEADING);
+    let (page, next) = (&r.pages[p], &r.pages[p + 1]);
+    for row in [
+        "一、本年新收",
+        "二、上年结转",
+        "（一）予以公开",
+        "（二）部分公开",
+    ] {
+        assert!(
+            row_box(page, row).is_some(),
+            "page {}: row {row} with its heading",
+            p + 1
+        );
+    }
+    assert!(row_box(page, "1.属于国家秘密").is_none());
+    // The next page repeats the header and holds the group （三） whole.
+    let text_of = |pg: &Page| {
+        strip_ws(
+            &pg.glyphs
+                .iter()
+                .map(|g| g.text.as_str())
+                .collect::<String>(),
+        )
+    };
+    assert!(text_of(next).contains(TABLE3_HEADER));
+    let (top, _) = row_box(next, "1.属于国家秘密").unwrap();
+    let (_, bottom) = row_box(next, "8.属于行政查询事项").unwrap();
+    // It broke there because the group did not fit in what was left.
+    let left = BOTTOM - horizontal_rules(page).last().unwrap();
+    assert!(
+        bottom - top > left,
+        "the group (三) ({:.1} mm) would have fit in {:.1} mm",
+        mm(bottom - top),
+        mm(left)
+    );
+    println!(
+        "shortened example: Table 3 begins on page {} with its header and rows 一–（二）; {:.1} mm left there, the group （三） takes {:.1} mm, on page {}",
+        p + 1,
+        mm(left),
+        mm(bottom - top),
+        p + 2
+    );
+
+    // The example: Table 3 begins on page 3, because page 2 has less room than
+    // its heading, header and rows 一、二 take (measured on page 3).
+    let r = render(&example(), &RenderOptions::default());
+    let p = page_with(&r, HEADING);
+    let heading = text_lines(&r.pages[p])
+        .into_iter()
+        .find(|l| l.text() == HEADING)
+        .unwrap();
+    let (_, below) = row_box(&r.pages[p], "二、上年结转").unwrap();
+    let need = below - heading.top();
+    let before = &r.pages[p - 1];
+    let used = before
+        .glyphs
+        .iter()
+        .filter(|g| g.baseline < BOTTOM)
+        .map(|g| g.baseline)
+        .chain(horizontal_rules(before))
+        .fold(0.0, f64::max);
+    assert!(BOTTOM - used < need, "page {} had room for Table 3", p);
+    println!(
+        "example: {} pages; Table 3 begins on page {}: page {} has {:.1} mm left, its heading, header and rows 一、二 take {:.1} mm",
+        r.pages.len(),
+        p + 1,
+        p,
+        mm(BOTTOM - used),
+        mm(need)
+    );
+}
+
 /// A heading, a table caption, or a paragraph's first line never ends a page
 /// alone; no paragraph ends with a line of a single character.
 #[test]
@@ -803,13 +936,18 @@ fn lines_of_table(page: &Page) -> Vec<Line<'_>> {
     lines(page, is_table_glyph)
 }
 
-/// Signature and date: date right edge = text block right − 4 字, agency centred
-/// on the date; the seal centred on them, a little above their middle.
+/// Signature and date as GB/T 9704-2012 §7.3.5 arranges them. With a seal
+/// (§7.3.5.1): date right edge = text block right − 4 字, agency centred on
+/// the date, two blank lines above, the seal centred on them, a little above
+/// their middle. Without (§7.3.5.2): one blank line above, the agency
+/// right-aligned with a 2 字 inset and the date's first character 2 字 right of
+/// the agency's; when the date would then pass the 2 字 inset, the date takes
+/// it and the agency moves left.
 #[test]
 fn signature_date_and_seal() {
     // An SVG seal from the data (relative to the data file).
     let r = render(&long(), &RenderOptions::default());
-    check_signature(&r, "示例县人民政府办公室", true);
+    check_signature(&r, "示例县人民政府办公室", Signature::Sealed);
     // A PNG seal from the options (`--seal`), on the example with a date added.
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("seal.png");
@@ -826,13 +964,32 @@ fn signature_date_and_seal() {
         ..RenderOptions::default()
     };
     let r = render(&data, &options);
-    check_signature(&r, "卞路口乡人民政府", true);
-    // No seal: signature and date alone, one blank line below the text.
+    check_signature(&r, "卞路口乡人民政府", Signature::Sealed);
+    // No seal, an agency of 8 字: the date (6.45 字) starting 2 字 right of it
+    // would end 1.55 字 from the edge, so the date takes the 2 字 inset.
     let r = render(&data, &RenderOptions::default());
-    check_signature(&r, "卞路口乡人民政府", false);
+    check_signature(&r, "卞路口乡人民政府", Signature::DateLonger);
+    // No seal, an agency of 10 字: the agency takes the 2 字 inset.
+    let unsealed = dir.path().join("unsealed.toml");
+    let text = std::fs::read_to_string(long()).unwrap();
+    assert!(text.contains("seal = \"seal.svg\"\n"));
+    std::fs::write(&unsealed, text.replace("seal = \"seal.svg\"\n", "")).unwrap();
+    let r = render(&unsealed, &RenderOptions::default());
+    check_signature(&r, "示例县人民政府办公室", Signature::AgencyLonger);
 }
 
-fn check_signature(r: &Rendered, agency: &str, seal: bool) {
+/// The arrangements of §7.3.5.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Signature {
+    Sealed,
+    /// No seal; the agency sets the 2 字 inset.
+    AgencyLonger,
+    /// No seal; the date sets it.
+    DateLonger,
+}
+
+fn check_signature(r: &Rendered, agency: &str, arrangement: Signature) {
+    let seal = arrangement == Signature::Sealed;
     let n = r.pages.len();
     let page = r.pages.last().unwrap();
     let lines = text_lines(page);
@@ -840,9 +997,35 @@ fn check_signature(r: &Rendered, agency: &str, seal: bool) {
     let (sig, date) = (&lines[k - 2], &lines[k - 1]);
     assert_eq!(sig.text(), agency);
     assert_eq!(date.text(), "2024年1月20日");
-    assert_near("date right edge", date.x1(), right(n) - 4.0 * ZI, TOL);
     let centre = |l: &Line| (l.x0() + l.x1()) / 2.0;
-    assert_near("agency centred on the date", centre(sig), centre(date), TOL);
+    match arrangement {
+        Signature::Sealed => {
+            assert_near("date right edge", date.x1(), right(n) - 4.0 * ZI, TOL);
+            assert_near("agency centred on the date", centre(sig), centre(date), TOL);
+        }
+        Signature::AgencyLonger => {
+            assert_near("agency right edge", sig.x1(), right(n) - 2.0 * ZI, TOL);
+            assert!(
+                date.x1() < right(n) - 2.0 * ZI - TOL,
+                "the date inside the inset"
+            );
+        }
+        Signature::DateLonger => {
+            assert_near("date right edge", date.x1(), right(n) - 2.0 * ZI, TOL);
+            assert!(
+                sig.x1() < right(n) - 2.0 * ZI - TOL,
+                "the agency moved left"
+            );
+        }
+    }
+    if !seal {
+        assert_near(
+            "date's first character 2 字 right of the agency's",
+            date.x0() - sig.x0(),
+            2.0 * ZI,
+            TOL,
+        );
+    }
     assert_near(
         "date one line below the agency",
         date.baseline - sig.baseline,
@@ -858,12 +1041,14 @@ fn check_signature(r: &Rendered, agency: &str, seal: bool) {
         TOL,
     );
     println!(
-        "signature: date {:.2}–{:.2} mm (right edge {:.2} mm = text block − 4 字), agency centre {:.2} mm, date centre {:.2} mm",
+        "signature ({arrangement:?}): agency {:.2}–{:.2} mm, date {:.2}–{:.2} mm; insets from the right edge: agency {:.2} 字, date {:.2} 字; date starts {:.2} 字 right of the agency",
+        mm(sig.x0()),
+        mm(sig.x1()),
         mm(date.x0()),
         mm(date.x1()),
-        mm(date.x1()),
-        mm(centre(sig)),
-        mm(centre(date))
+        (right(n) - sig.x1()) / ZI,
+        (right(n) - date.x1()) / ZI,
+        (date.x0() - sig.x0()) / ZI,
     );
     if seal {
         // An image (PNG) or vector paths (SVG): the seal's box.

@@ -38,14 +38,41 @@ fn run(program: &str, args: &[&str]) -> (bool, String) {
 pub const VALIDATOR_FALSE_POSITIVES: [&str; 2] =
     ["TRUETYPE-GLYPH-WIDTH-001", "PDFUA1-FONT-GLYPH-WIDTH-001"];
 
+/// page-validation's STREAM-LENGTH rule misreads a stream whose (compressed)
+/// data happens to end with a CR byte: it takes that CR and the LF Typst's
+/// writer puts before `endstream` as one CR LF end-of-line marker and counts
+/// one byte less than /Length. ISO 32000-1 §7.3.8.1 and ISO 19005-3 §6.1.7.1
+/// count the bytes up to the EOL marker that precedes `endstream`; the data's
+/// own last byte is data. `cr_ended` reads the object itself and accepts the
+/// finding only when /Length is exactly the bytes between `stream` LF and the
+/// LF before `endstream`, and the last of them is a CR (about one stream in
+/// 256 ends so).
+const CR_ENDED_STREAM: &str = r#"import sys, re, page
+DATA = open(sys.argv[1], 'rb').read()
+def cr_ended(oid):
+    if oid is None: return False
+    num, gen = [int(x) for x in re.findall(r'\d+', str(oid))[:2]]
+    m = re.search(rb'(^|[\r\n])%d %d obj' % (num, gen), DATA)
+    if not m: return False
+    s = DATA.find(b'stream', m.end())
+    d = re.search(rb'/Length (\d+)(?! \d+ R)', DATA[m.end():s])
+    if not d or DATA[s:s + 7] != b'stream\n': return False
+    length, start = int(d.group(1)), s + 7
+    return DATA[start + length - 1:start + length] == b'\r' and DATA[start + length:start + length + 10] == b'\nendstream'
+"#;
+
 /// Runs page-validation with a profile (PDF/A: "2b", "3b", "2a", "3a"; PDF/UA-1:
 /// "ua1"); returns the failed rules other than the known false positive.
 pub fn page_validation_failures(pdf: &Path, profile: &str) -> Vec<String> {
-    let script = "import sys, page\n\
+    let script = format!(
+        "{CR_ENDED_STREAM}\n\
 r = page.validate_pdf(sys.argv[1], profile=sys.argv[2])\n\
 print(r.profile)\n\
-for f in r.failures: print('FAIL', f.rule_id, f.message)\n";
-    let (ok, out) = run("python3", &["-c", script, pdf.to_str().unwrap(), profile]);
+for f in r.failures:\n    \
+if f.rule_id.endswith('STREAM-LENGTH-001') and cr_ended(f.object_id): continue\n    \
+print('FAIL', f.rule_id, f.message)\n"
+    );
+    let (ok, out) = run("python3", &["-c", &script, pdf.to_str().unwrap(), profile]);
     assert!(
         ok,
         "page-validation did not run (scripts/test installs it): {out}"
