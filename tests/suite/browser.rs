@@ -228,7 +228,7 @@ async fn the_editor_in_chromium() {
     let client = browser(port, profile.path(), downloads.path()).await;
 
     let result = tokio::time::timeout(
-        Duration::from_secs(180),
+        Duration::from_secs(240),
         session(
             &client,
             &format!("http://{addr}/"),
@@ -240,7 +240,7 @@ async fn the_editor_in_chromium() {
     let _ = client.close().await;
     drop(driver);
     server.abort();
-    result.expect("the browser session took more than 3 minutes");
+    result.expect("the browser session took more than 4 minutes");
 }
 
 async fn session(c: &Client, url: &str, folder: &Path, downloads: &Path) {
@@ -482,4 +482,78 @@ async fn session(c: &Client, url: &str, folder: &Path, downloads: &Path) {
         "the state 已生成 PDF",
     )
     .await;
+
+    // Import a published report through the 导入 button: the new report opens
+    // with the importer's notes above the editor.
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture(
+            "corpus/expected/huaian-hongze-qu-2023.pdf.json",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let import = c.find(Locator::Id("import")).await.unwrap();
+    assert_eq!(import.attr("disabled").await.unwrap(), None);
+    // The file chooser is the system's: the file goes to the button's file input.
+    js(
+        c,
+        "document.querySelector('#import-file').style.display = 'block';",
+        vec![],
+    )
+    .await;
+    let pdf = common::fixture("corpus/huaian-hongze-qu-2023.pdf");
+    c.find(Locator::Id("import-file"))
+        .await
+        .unwrap()
+        .send_keys(&pdf.display().to_string())
+        .await
+        .unwrap();
+    until(
+        c,
+        "location.hash.startsWith('#/edit/') && document.querySelector('#import-notes') && document.querySelector('#agency')",
+        "the imported report in the editor",
+    )
+    .await;
+    let name = format!(
+        "{}{}年政府信息公开工作年度报告.toml",
+        expected["agency"].as_str().unwrap(),
+        expected["year"]
+    );
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelector('.doc-name').textContent;",
+            vec![]
+        )
+        .await,
+        json!(name)
+    );
+    assert!(folder.join(&name).is_file());
+    let notes = js(
+        c,
+        "return document.querySelector('#import-notes').innerText;",
+        vec![],
+    )
+    .await;
+    let notes = notes.as_str().unwrap();
+    assert!(
+        notes.contains("导入说明") && notes.contains("huaian-hongze-qu-2023.pdf"),
+        "{notes}"
+    );
+    assert_eq!(
+        js(c, "return document.querySelector('#agency').value;", vec![]).await,
+        expected["agency"]
+    );
+    assert_eq!(
+        cell_value(c, "requests.new[0]").await,
+        expected["requests"]["new"][0].to_string()
+    );
+    // Its published errors are findings, placed in the published file.
+    until(
+        c,
+        "document.querySelector('#findings li[data-rule=\"R6\"]') && Array.from(document.querySelectorAll('#findings li .origin')).some(o => o.textContent.startsWith('位置：原文第'))",
+        "R6, and findings with where they are printed",
+    )
+    .await;
+    screenshot(c, "6-imported.png").await;
 }
