@@ -1,6 +1,6 @@
 //! The common document every reader produces: paragraphs with their origin,
 //! and tables as grids of cells with their spans and origin. The mapper
-//! ([`super::mapper`]) reads only this.
+//! (`mapper`) reads only this.
 
 use std::fmt;
 
