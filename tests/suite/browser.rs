@@ -556,4 +556,54 @@ async fn session(c: &Client, url: &str, folder: &Path, downloads: &Path) {
     )
     .await;
     screenshot(c, "6-imported.png").await;
+
+    // A workbook of the folder: a finding names its sheet and cell; saved as a workbook.
+    let long = common::load(&common::fixture("long-report.toml"));
+    std::fs::write(
+        folder.join("long.xlsx"),
+        nianbao::workbook::export(&long).unwrap(),
+    )
+    .unwrap();
+    let dump = crate::workbook::inspect(&folder.join("long.xlsx"));
+    // R1 sits at the column's 四、结转下年度继续办理: 自然人's cell, as openpyxl names it.
+    let forward = dump["names"]["requests_carried_forward"]
+        .as_str()
+        .unwrap()
+        .replace(['$', '\''], "");
+    let cell = forward.split(':').next().unwrap().to_string();
+    c.goto(&format!("{url}#/edit/long.xlsx")).await.unwrap();
+    until(
+        c,
+        "document.querySelector('.doc-name') && document.querySelector('.doc-name').textContent === 'long.xlsx' && document.querySelector('#findings-count').textContent === '全部通过'",
+        "the workbook in the editor",
+    )
+    .await;
+    let first = cell_value(c, "requests.new[0]").await;
+    let changed = first.parse::<i64>().unwrap() + 5;
+    type_into_cell(c, "requests.new[0]", &changed.to_string()).await;
+    until(
+        c,
+        &format!("Array.from(document.querySelectorAll('#findings li[data-rule=\"R1\"] .origin')).some(o => o.textContent === '位置：{cell}')"),
+        "R1 with its workbook cell",
+    )
+    .await;
+    screenshot(c, "7-workbook.png").await;
+    c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "document.querySelector('#save-status').textContent.startsWith('已保存')",
+        "the workbook's save",
+    )
+    .await;
+    assert!(folder.join("long.xlsx.bak").is_file());
+    let saved = crate::workbook::inspect(&folder.join("long.xlsx"));
+    assert_eq!(
+        crate::serve::named_cells(&saved, "requests_new")[0],
+        json!(changed)
+    );
 }

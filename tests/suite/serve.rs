@@ -1032,7 +1032,7 @@ async fn a_bad_upload_is_refused_with_its_reason_and_writes_nothing() {
 }
 
 /// The cells of a defined name as openpyxl reads them (`'表三'!$D$4:$I$4`).
-fn named_cells(dump: &Value, name: &str) -> Vec<Value> {
+pub(crate) fn named_cells(dump: &Value, name: &str) -> Vec<Value> {
     let text = dump["names"][name].as_str().unwrap();
     let (sheet, range) = text.rsplit_once('!').unwrap();
     let sheet = sheet.trim_matches('\'');
