@@ -686,9 +686,11 @@ impl Workspace {
     /// the name is taken: nothing is overwritten. Nothing is written when the
     /// file cannot be imported.
     pub fn import(&self, file_name: &str, bytes: &[u8]) -> Result<ImportedReport, WorkspaceError> {
-        let file = Path::new(file_name)
-            .file_name()
-            .and_then(|f| f.to_str())
+        // The name only, whatever the browser sent (`C:\\fakepath\\年报.pdf`).
+        let file = file_name
+            .rsplit(['/', '\\'])
+            .next()
+            .map(str::trim)
             .filter(|f| !f.is_empty())
             .unwrap_or("上传的文件")
             .to_string();

@@ -1021,14 +1021,67 @@ async fn a_bad_upload_is_refused_with_its_reason_and_writes_nothing() {
         .send(
             Request::post("/api/import?file=a.pdf")
                 .header(header::HOST, HOST)
-                .body(Body::from(pdf))
+                .body(Body::from(pdf.clone()))
                 .unwrap(),
         )
         .await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
     assert_eq!(s.files(), before);
+    // Nor from a foreign origin, with the token.
+    let a = s
+        .send(
+            Request::post("/api/import?file=a.pdf")
+                .header(header::HOST, HOST)
+                .header(header::ORIGIN, "http://evil.example")
+                .header(TOKEN_HEADER, s.app.token())
+                .body(Body::from(pdf.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    // An upload larger than the limit is refused before it is read.
+    let a = s
+        .upload(
+            "/api/import?file=big.pdf",
+            vec![b'%'; nianbao::serve::MAX_IMPORT + 1],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(s.files(), before);
     let info = s.get("/api/info").await.json();
     assert_eq!(info["import"]["available"], true);
+}
+
+#[tokio::test]
+async fn a_published_form_without_agency_or_year_is_named_after_the_uploaded_file() {
+    let s = server();
+    let docx = std::fs::read(common::fixture("corpus/template-2021-blank-wps.docx")).unwrap();
+    let a = s
+        .upload("/api/import?file=C%3A%5Cfakepath%5Cblank.docx", docx)
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&a.bytes)
+    );
+    let answer = a.json();
+    // A browser's path is not a path in the folder: only a safe name is used.
+    let name = answer["name"].as_str().unwrap();
+    assert!(!name.contains(['/', '\\', ':']), "{name}");
+    assert!(
+        name.ends_with("blank.docx.toml") || name.ends_with("blank.toml"),
+        "{name}"
+    );
+    assert!(s.path(name).is_file());
+    // Every cell of the blank form is blank (R6), not 0.
+    assert_eq!(
+        s.get(&format!("/api/reports/{}", urlencode(name)))
+            .await
+            .json()["data"]["requests"]["new"],
+        json!(null)
+    );
+    assert!(!findings_with(&answer, "R6").is_empty());
 }
 
 /// The cells of a defined name as openpyxl reads them (`'表三'!$D$4:$I$4`).
