@@ -7,12 +7,15 @@
 //! seen), new reports (the skeleton, or next year's from last year's), and the
 //! previous year's report each report is checked against (as `--prev`).
 //!
-//! **Extension points.** The kinds of file the folder holds are [`FileKind`]:
-//! a data file in one of the [`Format`]s, or a workbook (.xlsx), which is
-//! listed but cannot be opened until workbook support lands — then
-//! [`Workspace::load`] reads it as every other kind. Importing a published
-//! report (PDF, DOCX, HTML) is [`Workspace::import`], which answers
-//! [`WorkspaceError::NotAvailable`] until `nianbao import` lands.
+//! The kinds of file the folder holds are [`FileKind`]: a data file in one of
+//! the [`Format`]s, or a workbook (.xlsx, .xls, .ods) read by the one loader
+//! of workbooks ([`crate::workbook::read`]). A workbook report is saved by
+//! writing the workbook afresh with the writer of `nianbao export`
+//! ([`crate::workbook::export`]): only .xlsx files are saved; an .xls or .ods
+//! workbook is opened, checked and previewed, and its save is refused with a
+//! message that says to save it as .xlsx first (nianbao writes no .xls/.ods).
+//! Importing a published report (PDF, DOCX, HTML, text) is
+//! [`Workspace::import`]: it writes a new TOML data file into the folder.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -23,7 +26,9 @@ use sha2::{Digest, Sha256};
 
 use crate::check::{self, Finding, Severity};
 use crate::export::{self, ExportError};
+use crate::import::{self, ImportError, Imported};
 use crate::model::{self, Edition, Format, LoadError, Loaded, WriteError};
+use crate::workbook::{self, WorkbookError};
 
 /// The most bytes a report's data file may have to be opened.
 pub const MAX_DATA_BYTES: u64 = 4 * 1024 * 1024;
@@ -33,8 +38,8 @@ pub const MAX_DATA_BYTES: u64 = 4 * 1024 * 1024;
 pub enum FileKind {
     /// A data file: TOML, JSON or YAML.
     Data(Format),
-    /// A workbook (.xlsx): listed; read once workbook support lands.
-    Workbook,
+    /// A workbook (.xlsx, .xls, .ods), by its extension. Only .xlsx is saved.
+    Workbook(workbook::Kind),
 }
 
 impl FileKind {
@@ -44,16 +49,30 @@ impl FileKind {
             return Some(FileKind::Data(f));
         }
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "xlsx" => Some(FileKind::Workbook),
+            "xlsx" => Some(FileKind::Workbook(workbook::Kind::Xlsx)),
+            "xls" => Some(FileKind::Workbook(workbook::Kind::Xls)),
+            "ods" => Some(FileKind::Workbook(workbook::Kind::Ods)),
             _ => None,
         }
     }
 
-    /// The kind's name in the API: `toml`, `json`, `yaml`, `xlsx`.
+    /// The kind's name in the API: `toml`, `json`, `yaml`, `xlsx`, `xls`, `ods`.
     pub fn name(self) -> &'static str {
         match self {
             FileKind::Data(f) => f.extension(),
-            FileKind::Workbook => "xlsx",
+            FileKind::Workbook(workbook::Kind::Xlsx) => "xlsx",
+            FileKind::Workbook(workbook::Kind::Xls) => "xls",
+            FileKind::Workbook(workbook::Kind::Ods) => "ods",
+        }
+    }
+
+    /// Why a report of this kind cannot be saved here, if it cannot.
+    pub fn read_only(self) -> Option<&'static str> {
+        match self {
+            FileKind::Workbook(workbook::Kind::Xls | workbook::Kind::Ods) => Some(
+                "nianbao 只能保存 .xlsx 工作簿，不能保存 .xls 或 .ods 工作簿：可以在这里查看、检查和预览；要修改，请先用 Excel、WPS 或 LibreOffice 把它另存为 .xlsx 工作簿，再在这里打开",
+            ),
+            _ => None,
         }
     }
 }
@@ -76,11 +95,27 @@ pub enum WorkspaceError {
     /// The file changed since the editor opened it (another tab, another program).
     #[error("{name}: 文件在您打开之后已被修改（可能是另一个窗口保存的）；请重新打开后再修改，以免覆盖别人的修改")]
     Conflict { name: String, current: String },
-    /// A feature that has not landed yet (workbooks, import).
-    #[error("{what}尚未开通")]
-    NotAvailable { what: String },
+    /// A report this server reads but does not write (an .xls or .ods workbook).
+    #[error("{name}: 不能保存：{reason}")]
+    ReadOnly { name: String, reason: String },
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// A workbook that is not a report workbook, or cannot be read or written.
+    #[error("{name}: 工作簿无法读取或写入：{source}")]
+    Workbook {
+        name: String,
+        #[source]
+        source: WorkbookError,
+    },
+    /// An uploaded published report that could not be imported.
+    #[error("{file}: 无法导入：{message}")]
+    Import {
+        file: String,
+        /// The import error's kind ([`ImportError::kind`]).
+        kind: &'static str,
+        /// What went wrong, in Chinese.
+        message: String,
+    },
     #[error("{name}: 无法写入：{source}")]
     Write {
         name: String,
@@ -118,10 +153,8 @@ pub enum Status {
     Ready,
     /// Its PDF is in the folder, newer than the data.
     Rendered,
-    /// The file cannot be read (syntax error, not text).
+    /// The file cannot be read (syntax error, not text, not a report workbook).
     Unreadable,
-    /// A kind of file that cannot be opened yet (a workbook).
-    Unsupported,
 }
 
 /// One report of the folder.
@@ -142,7 +175,7 @@ pub struct Entry {
     pub pdf: Option<String>,
     /// Last year's report in the folder it is checked against.
     pub prev: Option<String>,
-    /// Why it cannot be read, for unreadable and unsupported files.
+    /// Why it cannot be read, for unreadable files.
     pub message: Option<String>,
 }
 
@@ -153,7 +186,7 @@ pub struct Opened {
     /// The revision of the file's bytes: a save must name it.
     pub revision: String,
     pub loaded: Loaded,
-    /// The data as the editor edits it.
+    /// The data as the editor edits it (a blank cell of a workbook is null).
     pub data: serde_json::Value,
     /// Last year's report in the folder, if there is one (for R7, R8, R11).
     pub prev: Option<(String, Loaded)>,
@@ -181,6 +214,16 @@ pub enum Start {
 
 /// A report file loaded: its kind, its bytes, the report.
 pub type LoadResult = Result<(FileKind, Vec<u8>, Loaded), WorkspaceError>;
+
+/// A published report imported into a new data file of the folder.
+pub struct ImportedReport {
+    /// The new data file's name in the folder.
+    pub name: String,
+    /// What the importer read: its notes (in Chinese) and where each value came from.
+    pub imported: Imported,
+    /// The new data file, loaded.
+    pub loaded: Loaded,
+}
 
 /// The revision of a file's bytes (SHA-256, hex).
 pub fn revision(bytes: &[u8]) -> String {
@@ -225,10 +268,17 @@ impl Workspace {
     /// that could leave it.
     pub fn path_of(&self, name: &str) -> Result<(PathBuf, FileKind), WorkspaceError> {
         let kind = FileKind::of(name);
+        if name.starts_with("~$") {
+            // The lock file Excel and WPS keep next to an open workbook.
+            return Err(WorkspaceError::BadName {
+                name: name.to_string(),
+                reason: "是 Excel/WPS 打开工作簿时留下的临时文件".into(),
+            });
+        }
         let path = self.plain_file(
             name,
             kind.is_some(),
-            "扩展名应为 .toml、.json、.yaml、.yml 或 .xlsx",
+            "扩展名应为 .toml、.json、.yaml、.yml、.xlsx、.xls 或 .ods",
         )?;
         Ok((path, kind.expect("checked")))
     }
@@ -344,6 +394,16 @@ impl Workspace {
 
     /// Loads a report file of any kind the folder holds.
     pub fn load(&self, name: &str) -> LoadResult {
+        let (kind, bytes, loaded, _) = self.load_tree(name)?;
+        Ok((kind, bytes, loaded))
+    }
+
+    /// Loads a report file, with its data as the editor edits it (JSON; a
+    /// blank cell of a workbook is null, never 0).
+    fn load_tree(
+        &self,
+        name: &str,
+    ) -> Result<(FileKind, Vec<u8>, Loaded, serde_json::Value), WorkspaceError> {
         let (_, kind, bytes) = self.read(name)?;
         match kind {
             FileKind::Data(format) => {
@@ -353,14 +413,31 @@ impl Workspace {
                     bytes.clone(),
                     format,
                 )?;
-                Ok((kind, bytes, loaded))
+                let data = model::tree::parse(&loaded.source.text, format)
+                    .map(|n| n.to_json())
+                    .unwrap_or_default();
+                Ok((kind, bytes, loaded, data))
             }
-            // Workbook support plugs in here: read the workbook into a tree and
-            // load it with `model::load_node`.
-            FileKind::Workbook => Err(WorkspaceError::NotAvailable {
-                what: "读取 Excel/WPS 工作簿（.xlsx）".into(),
-            }),
+            FileKind::Workbook(_) => {
+                let (loaded, tree) = self.read_workbook(name, bytes.clone())?;
+                Ok((kind, bytes, loaded, tree.to_json()))
+            }
         }
+    }
+
+    /// Reads a workbook with the one loader of workbooks.
+    fn read_workbook(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(Loaded, model::tree::Node), WorkspaceError> {
+        workbook::read_tree(name, Some(self.dir.clone()), bytes).map_err(|e| match e {
+            WorkbookError::Load(l) => WorkspaceError::Load(l),
+            source => WorkspaceError::Workbook {
+                name: name.to_string(),
+                source,
+            },
+        })
     }
 
     /// The file names of the folder's reports, sorted.
@@ -438,10 +515,7 @@ impl Workspace {
                         };
                     }
                     Err(e) => {
-                        entry.status = match e {
-                            WorkspaceError::NotAvailable { .. } => Status::Unsupported,
-                            _ => Status::Unreadable,
-                        };
+                        entry.status = Status::Unreadable;
                         entry.message = Some(e.to_string());
                     }
                 }
@@ -475,16 +549,7 @@ impl Workspace {
 
     /// Opens a report for the editor.
     pub fn open_report(&self, name: &str) -> Result<Opened, WorkspaceError> {
-        let (kind, bytes, loaded) = self.load(name)?;
-        let data = match kind {
-            FileKind::Data(format) => {
-                let text = String::from_utf8_lossy(&bytes);
-                model::tree::parse(&text, format)
-                    .map(|n| n.to_json())
-                    .unwrap_or_default()
-            }
-            FileKind::Workbook => serde_json::to_value(&loaded.report).unwrap_or_default(),
-        };
+        let (kind, bytes, loaded, data) = self.load_tree(name)?;
         let prev = self.previous(name, &loaded);
         Ok(Opened {
             name: name.to_string(),
@@ -525,10 +590,14 @@ impl Workspace {
                 current,
             });
         }
-        let FileKind::Data(format) = kind else {
-            return Err(WorkspaceError::NotAvailable {
-                what: "保存 Excel/WPS 工作簿（.xlsx）".into(),
+        if let Some(reason) = kind.read_only() {
+            return Err(WorkspaceError::ReadOnly {
+                name: name.to_string(),
+                reason: reason.to_string(),
             });
+        }
+        let FileKind::Data(format) = kind else {
+            return self.save_workbook(&path, name, data, bytes, current);
         };
         let existing = String::from_utf8_lossy(&bytes);
         let text = model::write_data(data, format, Some(&existing)).map_err(|source| {
@@ -543,6 +612,35 @@ impl Workspace {
         export::write_atomic(&bak, &bytes)?;
         export::write_atomic(&path, text.as_bytes())?;
         Ok(revision(text.as_bytes()))
+    }
+
+    /// Saves a workbook report: the workbook written afresh by the writer of
+    /// `nianbao export` (the same layout, defined names and formulas), unless
+    /// the data is what the file holds (then nothing is written and the
+    /// revision stays).
+    fn save_workbook(
+        &self,
+        path: &Path,
+        name: &str,
+        data: &serde_json::Value,
+        bytes: Vec<u8>,
+        current: String,
+    ) -> Result<String, WorkspaceError> {
+        let (_, tree) = self.read_workbook(name, bytes.clone())?;
+        if tree.to_json() == *data {
+            return Ok(current);
+        }
+        let loaded = self.load_data(name, data)?;
+        let written = workbook::export(&loaded).map_err(|source| WorkspaceError::Workbook {
+            name: name.to_string(),
+            source,
+        })?;
+        // What is written must read back.
+        self.read_workbook(name, written.clone())?;
+        let bak = self.dir.join(format!("{name}.bak"));
+        export::write_atomic(&bak, &bytes)?;
+        export::write_atomic(path, &written)?;
+        Ok(revision(&written))
     }
 
     /// Writes a new report file `name` (TOML) and returns its name.
@@ -579,20 +677,58 @@ impl Workspace {
         Ok(name.to_string())
     }
 
-    /// Imports a published report (PDF, DOCX, HTML) into a data file of the
-    /// folder. `nianbao import` plugs in here: read `bytes` into a tree, write it
-    /// as a TOML data file next to the others, return its name.
-    pub fn import(&self, file_name: &str, bytes: &[u8]) -> Result<String, WorkspaceError> {
-        self.import_available()?;
-        let _ = (file_name, bytes);
-        Err(not_yet_importing())
-    }
-
-    /// Whether published reports can be imported: [`WorkspaceError::NotAvailable`]
-    /// until `nianbao import` lands (the editor's button is disabled, the API
-    /// answers 501).
-    pub fn import_available(&self) -> Result<(), WorkspaceError> {
-        Err(not_yet_importing())
+    /// Imports a published report (PDF, Word .docx, web page, text; `file_name`
+    /// is the uploaded file's name, its content decides its kind) into a new
+    /// TOML data file of the folder, as `nianbao import` writes it (a value the
+    /// report does not print is a commented-out key). The file is named after
+    /// the agency and year as `nianbao init --xlsx` and `batch` name reports
+    /// (`{机关}{年度}年政府信息公开工作年度报告.toml`), with `-2`, `-3`… when
+    /// the name is taken: nothing is overwritten. Nothing is written when the
+    /// file cannot be imported.
+    pub fn import(&self, file_name: &str, bytes: &[u8]) -> Result<ImportedReport, WorkspaceError> {
+        // The name only, whatever the browser sent (`C:\\fakepath\\年报.pdf`).
+        let file = file_name
+            .rsplit(['/', '\\'])
+            .next()
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .unwrap_or("上传的文件")
+            .to_string();
+        let imported = import::import_bytes(&file, bytes).map_err(|e| WorkspaceError::Import {
+            file: file.clone(),
+            kind: e.kind(),
+            message: import_message(&e),
+        })?;
+        let text = import::write::to_format(&imported, Format::Toml);
+        let base = import_stem(&imported, &file);
+        let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let name = (1..1000)
+            .map(|i| {
+                if i == 1 {
+                    format!("{base}.toml")
+                } else {
+                    format!("{base}-{i}.toml")
+                }
+            })
+            .find(|n| {
+                self.path_of(n).is_ok() && std::fs::symlink_metadata(self.dir.join(n)).is_err()
+            })
+            .ok_or_else(|| WorkspaceError::Exists {
+                name: format!("{base}.toml"),
+            })?;
+        // What is written must read back.
+        let loaded = model::load_bytes(
+            name.clone(),
+            Some(self.dir.clone()),
+            text.clone().into_bytes(),
+            Format::Toml,
+        )?;
+        export::write_atomic(&self.dir.join(&name), text.as_bytes())?;
+        Ok(ImportedReport {
+            name,
+            imported,
+            loaded,
+        })
     }
 
     /// Renders a report file, refusing one whose data breaks a rule (errors,
@@ -626,9 +762,105 @@ impl Workspace {
     }
 }
 
-fn not_yet_importing() -> WorkspaceError {
-    WorkspaceError::NotAvailable {
-        what: "导入已发布的报告（PDF、Word、网页）".into(),
+/// The stem of an imported report's file name: from its agency and year, else
+/// from the uploaded file's name.
+fn import_stem(imported: &Imported, file: &str) -> String {
+    let agency = imported.data["agency"]
+        .as_str()
+        .map(str::trim)
+        .unwrap_or("");
+    let year = imported.data["year"]
+        .as_u64()
+        .and_then(|y| u16::try_from(y).ok());
+    let stem = match (agency, year) {
+        (a, Some(y)) if !a.is_empty() => {
+            let name = crate::batch::output_name(a, y);
+            name.strip_suffix(".pdf").unwrap_or(&name).to_string()
+        }
+        _ => clean_stem(
+            Path::new(file)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(""),
+        ),
+    };
+    if stem.is_empty() {
+        "导入的报告".to_string()
+    } else {
+        stem
+    }
+}
+
+/// A text made safe as a file name's stem: no separators, reserved or control
+/// characters, not hidden, at most 60 characters.
+fn clean_stem(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let clean = clean.trim().trim_start_matches(['.', '~', '$']);
+    clean.chars().take(60).collect()
+}
+
+/// Where the value at a key path is printed in an imported published report,
+/// in Chinese (`原文第 4 页（距页顶 210 pt）印作“1288”`): what
+/// [`Imported::describe`] says for the command line.
+pub fn imported_place(imported: &Imported, key: &str) -> Option<String> {
+    let v = imported.origin_of(key)?;
+    let place = match &v.origin {
+        import::Origin::Page { page, y, .. } => format!("原文第 {page} 页（距页顶 {y:.0} pt）"),
+        import::Origin::Cell { table, row, col } => {
+            format!("原文第 {table} 个表格第 {row} 行第 {col} 列")
+        }
+        import::Origin::Paragraph { index } => format!("原文第 {index} 段"),
+        import::Origin::Line { line, .. } => format!("原文第 {line} 行"),
+    };
+    let printed = v.printed.trim().replace('\n', " ");
+    Some(if printed.is_empty() {
+        place
+    } else {
+        format!("{place}印作“{printed}”")
+    })
+}
+
+/// Why a published report could not be imported, in Chinese, for the person
+/// at the editor (the importer's own messages are for the command line).
+pub fn import_message(e: &ImportError) -> String {
+    match e {
+        ImportError::Io { source, .. } => format!("读取文件时出错（{source}）"),
+        ImportError::TooLarge { size, max, .. } => format!(
+            "文件太大（{size} 字节，最多 {max} 字节）；已发布的报告一般只有几 MB，是不是选错了文件？"
+        ),
+        ImportError::Unsupported { what, .. } => format!(
+            "无法读取 {what} 文件：请先另存为 .docx 或 .pdf，再导入"
+        ),
+        ImportError::UnknownFormat { .. } => {
+            "不是能导入的已发布报告：只能导入 PDF（带文字层）、Word（.docx）、网页（.html）或文本（.txt）文件；文件为空、是图片或其他格式都不能导入".into()
+        }
+        ImportError::NoText { pages, .. } => format!(
+            "PDF 共 {pages} 页，但没有文字层（是扫描件或图片？）；请向发布机关索取用 WPS 或 Word 导出的 PDF"
+        ),
+        ImportError::Encrypted { .. } => {
+            "PDF 已加密（有密码保护），无法读取；请索取未加密的文件".into()
+        }
+        ImportError::Damaged { kind, .. } => format!(
+            "不是完整可读的 {kind} 文件（下载不完整或已损坏？）；请重新下载后再导入"
+        ),
+        ImportError::ZipBomb { max, .. } => format!(
+            "文件解压后超过 {max} 字节，不像报告的 Word 文件，没有读取"
+        ),
+        ImportError::NotAReport { .. } => {
+            "文件中没有找到年度报告的表格（表二至表四）：这是政府信息公开工作年度报告吗？".into()
+        }
+        ImportError::ReaderFailed { kind, .. } => format!(
+            "读取这个 {kind} 文件时出错；请把文件发给 nianbao 的维护者"
+        ),
     }
 }
 
@@ -643,19 +875,7 @@ pub fn pdf_name(name: &str) -> String {
 
 /// A file name for a new report: `{agency}{year}.toml`, made safe.
 pub fn new_name(agency: &str, year: u16) -> String {
-    let clean: String = agency
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let clean = clean.trim().trim_start_matches('.');
-    let clean: String = clean.chars().take(60).collect();
-    format!("{clean}{year}.toml")
+    format!("{}{year}.toml", clean_stem(agency))
 }
 
 fn count(findings: &[Finding], severity: Severity) -> usize {

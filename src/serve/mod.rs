@@ -4,7 +4,10 @@
 //! The server is a thin HTTP layer over the library: the folder is a
 //! [`Workspace`], checks are [`check::check`], the editor's grids are drawn
 //! from [`layout::layout`] (the one label table), previews are [`Preview`]s,
-//! PDFs come from the [`Publisher`]. The page, its script and its styles are
+//! PDFs come from the [`Publisher`], imports from [`crate::import`] through
+//! [`Workspace::import`]. Workbooks (.xlsx, .xls, .ods) are reports as every
+//! data file is: their findings carry `origin`, the sheet and cell
+//! (`表三!F12`). The page, its script and its styles are
 //! files under `src/serve/assets/`, embedded in the binary: no build step, no
 //! network.
 //!
@@ -25,7 +28,7 @@
 //! | `PUT /api/reports/{name}/seal` image | saves a seal image next to the data |
 //! | `GET /api/files/{file}` | an image of the folder (a seal) |
 //! | `GET /api/layout/{edition}`, `GET /api/refs/{edition}` | the tables' layout, the `${…}` references |
-//! | `POST /api/import` | 501 until `nianbao import` lands |
+//! | `POST /api/import?file={upload's name}` body: the file | imports a published report (PDF, DOCX, HTML, text) into a new TOML file: 201 `{name, file, notes, findings, origins, …}`, 422 `{error: {kind, message, file}}` when it cannot |
 //!
 //! Errors are `{"error": {"kind", "message", …}}` with an HTTP status. The
 //! editor adds `?tab=ID` (a random id per browser tab) to the calls about one
@@ -92,6 +95,9 @@ pub struct App {
 /// previous year's report, its preview.
 struct Draft {
     loaded: Option<Loaded>,
+    /// Where the values are in the file when it is a workbook (`表三!F12`),
+    /// given to the draft's findings.
+    origins: std::collections::BTreeMap<String, String>,
     prev: Option<(String, Loaded)>,
     prev_looked_up: bool,
     preview: Preview,
@@ -137,6 +143,7 @@ impl App {
             .or_insert_with(|| {
                 Arc::new(Mutex::new(Draft {
                     loaded: None,
+                    origins: Default::default(),
                     prev: None,
                     prev_looked_up: false,
                     preview: Preview::new(self.publisher.clone()),
@@ -337,8 +344,15 @@ impl From<WorkspaceError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "conflict", message)
                     .with("current", json!(current))
             }
-            WorkspaceError::NotAvailable { .. } => {
-                ApiError::new(StatusCode::NOT_IMPLEMENTED, "not-available", message)
+            WorkspaceError::ReadOnly { .. } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "read-only", message)
+            }
+            WorkspaceError::Workbook { .. } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "workbook", message)
+            }
+            WorkspaceError::Import { kind, file, .. } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, kind, message)
+                    .with("file", json!(file))
             }
             WorkspaceError::Load(l) => {
                 let (line, column) = l.line_col().unzip();
@@ -460,15 +474,11 @@ fn asset(content_type: &'static str, text: &'static str) -> Response {
 // ---------------------------------------------------------------------------
 
 async fn info(State(app): State<Arc<App>>) -> Json<Value> {
-    let import = app.workspace.import_available();
     Json(json!({
         "nianbao": crate::VERSION,
         "dir": app.workspace.dir().display().to_string(),
         "lan": !app.addr.ip().is_loopback(),
-        "import": {
-            "available": import.is_ok(),
-            "message": import.err().map(|e| e.to_string()),
-        },
+        "import": { "available": true },
         "limits": { "body": MAX_BODY, "seal": MAX_SEAL, "import": MAX_IMPORT },
     }))
 }
@@ -608,9 +618,11 @@ async fn open(
         draft.prev = opened.prev.clone();
         draft.prev_looked_up = true;
         draft.loaded = None;
+        draft.origins = opened.loaded.origins.clone();
         let mut body = checked(&opened.loaded, opened.prev.as_ref().map(|(_, p)| p));
         body["name"] = json!(opened.name);
         body["kind"] = json!(opened.kind.name());
+        body["read_only"] = json!(opened.kind.read_only());
         body["revision"] = json!(opened.revision);
         body["data"] = opened.data;
         body["prev"] = json!(opened.prev.as_ref().map(|(n, _)| n));
@@ -635,9 +647,10 @@ async fn save(
 ) -> ApiResult {
     let answer = blocking(move || -> Result<Value, ApiError> {
         let revision = app.workspace.save(&name, &body.data, &body.revision)?;
-        let loaded = app.workspace.load_data(&name, &body.data)?;
+        let mut loaded = app.workspace.load_data(&name, &body.data)?;
         let draft = app.draft(&name, q.tab.as_deref());
         let mut draft = draft.lock().unwrap_or_else(|e| e.into_inner());
+        loaded.origins = draft.origins.clone();
         let prev = prev_of(&app, &name, &mut draft, &loaded);
         let mut answer = checked(&loaded, prev.as_ref());
         answer["revision"] = json!(revision);
@@ -673,12 +686,13 @@ async fn check_data(
         if let Some(report) = &q.report {
             app.workspace.path_of(report)?;
         }
-        let loaded = app.workspace.load_data(&name, &data)?;
+        let mut loaded = app.workspace.load_data(&name, &data)?;
         let Some(report) = q.report else {
             return Ok(checked(&loaded, None));
         };
         let draft = app.draft(&report, q.tab.as_deref());
         let mut draft = draft.lock().unwrap_or_else(|e| e.into_inner());
+        loaded.origins = draft.origins.clone();
         let prev = prev_of(&app, &report, &mut draft, &loaded);
         let answer = checked(&loaded, prev.as_ref());
         draft.loaded = Some(loaded);
@@ -874,8 +888,12 @@ async fn data_file(State(app): State<Arc<App>>, Path(name): Path<String>) -> Api
     let content_type = match kind {
         workspace::FileKind::Data(model::Format::Json) => "application/json",
         workspace::FileKind::Data(_) => "text/plain; charset=utf-8",
-        workspace::FileKind::Workbook => {
+        workspace::FileKind::Workbook(crate::workbook::Kind::Xlsx) => {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }
+        workspace::FileKind::Workbook(crate::workbook::Kind::Xls) => "application/vnd.ms-excel",
+        workspace::FileKind::Workbook(crate::workbook::Kind::Ods) => {
+            "application/vnd.oasis.opendocument.spreadsheet"
         }
     };
     Ok((
@@ -918,19 +936,53 @@ async fn image_file(State(app): State<Arc<App>>, Path(file): Path<String>) -> Ap
 
 #[derive(Deserialize)]
 struct ImportQuery {
+    /// The uploaded file's name (its content decides its kind).
     file: Option<String>,
 }
 
+/// Imports an uploaded published report into a new TOML file of the folder:
+/// 201 with its name, the importer's notes (in Chinese), the findings of the
+/// new file (each with `origin`, where the value is printed in the published
+/// file) and its computed totals.
 async fn import(
     State(app): State<Arc<App>>,
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> ApiResult {
-    let name = blocking(move || -> Result<String, ApiError> {
-        Ok(app
+    let answer = blocking(move || -> Result<Value, ApiError> {
+        let done = app
             .workspace
-            .import(q.file.as_deref().unwrap_or(""), &body)?)
+            .import(q.file.as_deref().unwrap_or(""), &body)?;
+        let prev = app.workspace.previous(&done.name, &done.loaded);
+        let mut answer = checked(&done.loaded, prev.as_ref().map(|(_, p)| p));
+        if let Some(findings) = answer["findings"].as_array_mut() {
+            for f in findings {
+                if f["origin"].is_null() {
+                    if let Some(place) = f["key"]
+                        .as_str()
+                        .and_then(|k| workspace::imported_place(&done.imported, k))
+                    {
+                        f["origin"] = json!(place);
+                    }
+                }
+            }
+        }
+        let origins: serde_json::Map<String, Value> = done
+            .imported
+            .values
+            .iter()
+            .filter_map(|v| {
+                workspace::imported_place(&done.imported, &v.key).map(|p| (v.key.clone(), json!(p)))
+            })
+            .collect();
+        answer["origins"] = Value::Object(origins);
+        answer["name"] = json!(done.name);
+        answer["file"] = json!(done.imported.file);
+        answer["kind"] = json!(done.imported.kind.name());
+        answer["notes"] = json!(done.imported.notes);
+        answer["prev"] = json!(prev.as_ref().map(|(n, _)| n));
+        Ok(answer)
     })
     .await??;
-    Ok((StatusCode::CREATED, Json(json!({ "name": name }))).into_response())
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use layout::{defined_name, Layout, LAYOUT_VERSION};
-pub use read::read;
+pub use read::{read, read_tree};
 pub use write::{export, template};
 
 use crate::model::labels::RequestRow;

@@ -507,6 +507,16 @@ fn locate<'b>(
 
 /// Reads a workbook's bytes into a report.
 pub fn read(name: &str, dir: Option<PathBuf>, bytes: Vec<u8>) -> Result<Loaded, WorkbookError> {
+    read_tree(name, dir, bytes).map(|(loaded, _)| loaded)
+}
+
+/// Reads a workbook's bytes into a report and the data tree it was loaded
+/// from (a blank cell is absent or null there, never 0): what an editor edits.
+pub fn read_tree(
+    name: &str,
+    dir: Option<PathBuf>,
+    bytes: Vec<u8>,
+) -> Result<(Loaded, Node), WorkbookError> {
     let book = open(name, bytes)?;
     let edition = edition(&book);
     let layout = Layout::new(edition);
@@ -626,12 +636,12 @@ pub fn read(name: &str, dir: Option<PathBuf>, bytes: Vec<u8>) -> Result<Loaded, 
         });
     }
     place_warnings(&layout, &mut out.warnings);
-    let root = order(tree);
-    let mut loaded = load_node(name, dir, &root.node())?;
+    let root = order(tree).node();
+    let mut loaded = load_node(name, dir, &root)?;
     loaded.origins = out.origins;
     loaded.warnings = out.warnings;
     loaded.problems.splice(0..0, out.problems);
-    Ok(loaded)
+    Ok((loaded, root))
 }
 
 /// Gives each warning its table cell by official labels, as problems have.

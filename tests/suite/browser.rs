@@ -228,7 +228,7 @@ async fn the_editor_in_chromium() {
     let client = browser(port, profile.path(), downloads.path()).await;
 
     let result = tokio::time::timeout(
-        Duration::from_secs(180),
+        Duration::from_secs(240),
         session(
             &client,
             &format!("http://{addr}/"),
@@ -240,7 +240,7 @@ async fn the_editor_in_chromium() {
     let _ = client.close().await;
     drop(driver);
     server.abort();
-    result.expect("the browser session took more than 3 minutes");
+    result.expect("the browser session took more than 4 minutes");
 }
 
 async fn session(c: &Client, url: &str, folder: &Path, downloads: &Path) {
@@ -482,4 +482,128 @@ async fn session(c: &Client, url: &str, folder: &Path, downloads: &Path) {
         "the state 已生成 PDF",
     )
     .await;
+
+    // Import a published report through the 导入 button: the new report opens
+    // with the importer's notes above the editor.
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture(
+            "corpus/expected/huaian-hongze-qu-2023.pdf.json",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let import = c.find(Locator::Id("import")).await.unwrap();
+    assert_eq!(import.attr("disabled").await.unwrap(), None);
+    // The file chooser is the system's: the file goes to the button's file input.
+    js(
+        c,
+        "document.querySelector('#import-file').style.display = 'block';",
+        vec![],
+    )
+    .await;
+    let pdf = common::fixture("corpus/huaian-hongze-qu-2023.pdf");
+    c.find(Locator::Id("import-file"))
+        .await
+        .unwrap()
+        .send_keys(&pdf.display().to_string())
+        .await
+        .unwrap();
+    until(
+        c,
+        "location.hash.startsWith('#/edit/') && document.querySelector('#import-notes') && document.querySelector('#agency')",
+        "the imported report in the editor",
+    )
+    .await;
+    let name = format!(
+        "{}{}年政府信息公开工作年度报告.toml",
+        expected["agency"].as_str().unwrap(),
+        expected["year"]
+    );
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelector('.doc-name').textContent;",
+            vec![]
+        )
+        .await,
+        json!(name)
+    );
+    assert!(folder.join(&name).is_file());
+    let notes = js(
+        c,
+        "return document.querySelector('#import-notes').innerText;",
+        vec![],
+    )
+    .await;
+    let notes = notes.as_str().unwrap();
+    assert!(
+        notes.contains("导入说明") && notes.contains("huaian-hongze-qu-2023.pdf"),
+        "{notes}"
+    );
+    assert_eq!(
+        js(c, "return document.querySelector('#agency').value;", vec![]).await,
+        expected["agency"]
+    );
+    assert_eq!(
+        cell_value(c, "requests.new[0]").await,
+        expected["requests"]["new"][0].to_string()
+    );
+    // Its published errors are findings, placed in the published file.
+    until(
+        c,
+        "document.querySelector('#findings li[data-rule=\"R6\"]') && Array.from(document.querySelectorAll('#findings li .origin')).some(o => o.textContent.startsWith('位置：原文第'))",
+        "R6, and findings with where they are printed",
+    )
+    .await;
+    screenshot(c, "6-imported.png").await;
+
+    // A workbook of the folder: a finding names its sheet and cell; saved as a workbook.
+    let long = common::load(&common::fixture("long-report.toml"));
+    std::fs::write(
+        folder.join("long.xlsx"),
+        nianbao::workbook::export(&long).unwrap(),
+    )
+    .unwrap();
+    let dump = crate::workbook::inspect(&folder.join("long.xlsx"));
+    // R1 sits at the column's 四、结转下年度继续办理: 自然人's cell, as openpyxl names it.
+    let forward = dump["names"]["requests_carried_forward"]
+        .as_str()
+        .unwrap()
+        .replace(['$', '\''], "");
+    let cell = forward.split(':').next().unwrap().to_string();
+    c.goto(&format!("{url}#/edit/long.xlsx")).await.unwrap();
+    until(
+        c,
+        "document.querySelector('.doc-name') && document.querySelector('.doc-name').textContent === 'long.xlsx' && document.querySelector('#findings-count').textContent === '全部通过'",
+        "the workbook in the editor",
+    )
+    .await;
+    let first = cell_value(c, "requests.new[0]").await;
+    let changed = first.parse::<i64>().unwrap() + 5;
+    type_into_cell(c, "requests.new[0]", &changed.to_string()).await;
+    until(
+        c,
+        &format!("Array.from(document.querySelectorAll('#findings li[data-rule=\"R1\"] .origin')).some(o => o.textContent === '位置：{cell}')"),
+        "R1 with its workbook cell",
+    )
+    .await;
+    screenshot(c, "7-workbook.png").await;
+    c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "document.querySelector('#save-status').textContent.startsWith('已保存')",
+        "the workbook's save",
+    )
+    .await;
+    assert!(folder.join("long.xlsx.bak").is_file());
+    let saved = crate::workbook::inspect(&folder.join("long.xlsx"));
+    assert_eq!(
+        crate::serve::named_cells(&saved, "requests_new")[0],
+        json!(changed)
+    );
 }

@@ -803,31 +803,462 @@ async fn bodies_and_uploads_are_size_limited() {
     assert_eq!(image.bytes, png);
 }
 
+impl Server {
+    /// An upload as the page sends it (raw bytes, the token, our own origin).
+    async fn upload(&self, uri: &str, bytes: Vec<u8>) -> Answer {
+        self.send(
+            Request::post(uri)
+                .header(header::HOST, HOST)
+                .header(header::ORIGIN, format!("http://{HOST}"))
+                .header(header::CONTENT_TYPE, "application/octet-stream")
+                .header(TOKEN_HEADER, self.app.token())
+                .body(Body::from(bytes))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// The names of the files in the folder, sorted.
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// A value of the expected JSON or of a TOML file, as text (`null` when absent).
+fn json_text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "null".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}
+
+fn toml_text(v: Option<&toml::Value>) -> String {
+    match v {
+        None => "null".into(),
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Compares every table value of the expected JSON (read by hand from the
+/// published file) with the TOML file written by the import, read with the
+/// `toml` crate; returns how many values were compared.
+fn compare_tables(expected: &Value, saved: &toml::Value) -> usize {
+    fn walk(path: &str, e: &Value, t: Option<&toml::Value>, n: &mut usize) {
+        match e {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    if k == "paragraphs" {
+                        continue;
+                    }
+                    walk(&format!("{path}.{k}"), v, t.and_then(|t| t.get(k)), n);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    let at = t.and_then(|t| t.as_array()).and_then(|a| a.get(i));
+                    walk(&format!("{path}[{i}]"), v, at, n);
+                }
+            }
+            _ => {
+                *n += 1;
+                assert_eq!(toml_text(t), json_text(Some(e)), "{path}");
+            }
+        }
+    }
+    let mut n = 0;
+    for table in ["active", "requests", "appeals"] {
+        walk(table, &expected[table], saved.get(table), &mut n);
+    }
+    n
+}
+
 #[tokio::test]
-async fn import_answers_501_until_it_lands() {
+async fn a_published_pdf_is_imported_into_a_new_toml_file_with_the_values_it_prints() {
     let s = server();
+    let pdf = std::fs::read(common::fixture("corpus/huaian-shi-2024.pdf")).unwrap();
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture("corpus/expected/huaian-shi-2024.pdf.json"))
+            .unwrap(),
+    )
+    .unwrap();
     let a = s
-        .change("POST", "/api/import?file=report.pdf", json!(null))
+        .upload("/api/import?file=huaian-shi-2024.pdf", pdf.clone())
         .await;
-    assert_eq!(a.status, StatusCode::NOT_IMPLEMENTED);
-    assert_eq!(a.error_kind(), "not-available");
-    let info = s.get("/api/info").await.json();
-    assert_eq!(info["import"]["available"], false);
-    // A workbook in the folder is listed, and cannot be opened yet.
-    std::fs::write(s.path("2024.xlsx"), b"PK\x03\x04").unwrap();
+    assert_eq!(
+        a.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&a.bytes)
+    );
+    let answer = a.json();
+    // Named after the agency and year, as `nianbao init --xlsx` and batch name reports.
+    let name = format!(
+        "{}{}年政府信息公开工作年度报告.toml",
+        expected["agency"].as_str().unwrap(),
+        expected["year"]
+    );
+    assert_eq!(answer["name"], name.as_str());
+    assert_eq!(answer["file"], "huaian-shi-2024.pdf");
+    assert!(answer["notes"].is_array());
+    assert!(answer["findings"].is_array());
+    // The file, read by an independent TOML parser, holds what the PDF prints.
+    let saved: toml::Value = std::fs::read_to_string(s.path(&name))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(saved["agency"].as_str(), expected["agency"].as_str());
+    assert_eq!(
+        saved["year"].as_integer(),
+        expected["year"].as_i64(),
+        "year"
+    );
+    assert_eq!(compare_tables(&expected, &saved), 200);
+    // It is a report of the folder now, and opens in the editor.
     let list = s.get("/api/reports").await.json();
-    let workbook = list["reports"]
+    assert!(list["reports"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["name"] == "2024.xlsx")
+        .any(|r| r["name"] == name.as_str() && r["year"] == 2024));
+    let opened = s.get(&format!("/api/reports/{}", urlencode(&name))).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert_eq!(
+        opened.json()["data"]["requests"]["new"],
+        expected["requests"]["new"]
+    );
+    // Importing it again never overwrites: the name gets a suffix.
+    let before = std::fs::read(s.path(&name)).unwrap();
+    std::fs::write(s.path(&name), b"# edited by hand\n").unwrap();
+    let again = s.upload("/api/import?file=huaian-shi-2024.pdf", pdf).await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    let second = name.replace(".toml", "-2.toml");
+    assert_eq!(again.json()["name"], second.as_str());
+    assert_eq!(
+        std::fs::read_to_string(s.path(&name)).unwrap(),
+        "# edited by hand\n"
+    );
+    assert_eq!(std::fs::read(s.path(&second)).unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_published_report_with_blank_cells_is_imported_with_its_findings_placed_in_it() {
+    let s = server();
+    let pdf = std::fs::read(common::fixture("corpus/huaian-hongze-qu-2023.pdf")).unwrap();
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture(
+            "corpus/expected/huaian-hongze-qu-2023.pdf.json",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let a = s
+        .upload("/api/import?file=huaian-hongze-qu-2023.pdf", pdf)
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&a.bytes)
+    );
+    let answer = a.json();
+    let name = answer["name"].as_str().unwrap().to_string();
+    let saved: toml::Value = std::fs::read_to_string(s.path(&name))
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Blank cells stay blank (absent keys), never 0.
+    assert_eq!(compare_tables(&expected, &saved), 200);
+    // The published errors are findings (R6 for the blanks, R4), each placed
+    // in the published file, in Chinese.
+    let findings = answer["findings"].as_array().unwrap();
+    assert!(!findings_with(&answer, "R6").is_empty(), "{answer}");
+    assert!(!findings_with(&answer, "R4").is_empty(), "{answer}");
+    assert!(
+        findings.iter().any(|f| f["origin"]
+            .as_str()
+            .is_some_and(|o| o.starts_with("原文第"))),
+        "{findings:?}"
+    );
+    // The notes are the importer's, in Chinese.
+    let notes = answer["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n["level"] == "warning"), "{notes:?}");
+    assert!(notes.iter().all(|n| n["message"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))));
+}
+
+#[tokio::test]
+async fn a_bad_upload_is_refused_with_its_reason_and_writes_nothing() {
+    let s = server();
+    let before = s.files();
+    let png = std::fs::read(common::fixture("archive-seal.png")).unwrap();
+    for (file, bytes) in [("report.pdf", png), ("empty.pdf", Vec::new())] {
+        let a = s.upload(&format!("/api/import?file={file}"), bytes).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{file}");
+        let error = &a.json()["error"];
+        assert!(
+            ["unknown-format", "damaged", "not-a-report"]
+                .contains(&error["kind"].as_str().unwrap()),
+            "{file}: {error}"
+        );
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("无法导入"), "{message}");
+        assert_eq!(error["file"], file);
+        assert_eq!(s.files(), before, "{file}");
+    }
+    // Without the page's token, nothing is imported.
+    let pdf = std::fs::read(common::fixture("corpus/huaian-shi-2024.pdf")).unwrap();
+    let a = s
+        .send(
+            Request::post("/api/import?file=a.pdf")
+                .header(header::HOST, HOST)
+                .body(Body::from(pdf.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.files(), before);
+    // Nor from a foreign origin, with the token.
+    let a = s
+        .send(
+            Request::post("/api/import?file=a.pdf")
+                .header(header::HOST, HOST)
+                .header(header::ORIGIN, "http://evil.example")
+                .header(TOKEN_HEADER, s.app.token())
+                .body(Body::from(pdf.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    // An upload larger than the limit is refused before it is read.
+    let a = s
+        .upload(
+            "/api/import?file=big.pdf",
+            vec![b'%'; nianbao::serve::MAX_IMPORT + 1],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(s.files(), before);
+    let info = s.get("/api/info").await.json();
+    assert_eq!(info["import"]["available"], true);
+}
+
+#[tokio::test]
+async fn a_published_form_without_agency_or_year_is_named_after_the_uploaded_file() {
+    let s = server();
+    let docx = std::fs::read(common::fixture("corpus/template-2021-blank-wps.docx")).unwrap();
+    let a = s
+        .upload("/api/import?file=C%3A%5Cfakepath%5Cblank.docx", docx)
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&a.bytes)
+    );
+    let answer = a.json();
+    // A browser's path is not a path in the folder: only a safe name is used.
+    let name = answer["name"].as_str().unwrap();
+    assert!(!name.contains(['/', '\\', ':']), "{name}");
+    assert!(
+        name.ends_with("blank.docx.toml") || name.ends_with("blank.toml"),
+        "{name}"
+    );
+    assert!(s.path(name).is_file());
+    // Every cell of the blank form is blank (R6), not 0.
+    assert_eq!(
+        s.get(&format!("/api/reports/{}", urlencode(name)))
+            .await
+            .json()["data"]["requests"]["new"],
+        json!(null)
+    );
+    assert!(!findings_with(&answer, "R6").is_empty());
+}
+
+/// The cells of a defined name as openpyxl reads them (`'表三'!$D$4:$I$4`).
+pub(crate) fn named_cells(dump: &Value, name: &str) -> Vec<Value> {
+    let text = dump["names"][name].as_str().unwrap();
+    let (sheet, range) = text.rsplit_once('!').unwrap();
+    let sheet = sheet.trim_matches('\'');
+    let range = range.replace('$', "");
+    let (first, last) = range.split_once(':').unwrap_or((&range, &range));
+    let split = |c: &str| {
+        let at = c.find(|ch: char| ch.is_ascii_digit()).unwrap();
+        (c.as_bytes()[0], c[at..].to_string())
+    };
+    let (c0, row) = split(first);
+    let (c1, _) = split(last);
+    (c0..=c1)
+        .map(|c| dump["values"][sheet][format!("{}{row}", c as char)].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_workbook_is_listed_opened_saved_as_a_workbook_and_starts_next_years_report() {
+    let s = server();
+    let source = common::load(&common::fixture("long-report.toml"));
+    let bytes = nianbao::workbook::export(&source).unwrap();
+    std::fs::write(s.path("long.xlsx"), &bytes).unwrap();
+    let dump = crate::workbook::inspect(&s.path("long.xlsx"));
+
+    let list = s.get("/api/reports").await.json();
+    let entry = list["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "long.xlsx")
         .unwrap()
         .clone();
-    assert_eq!(workbook["status"], "unsupported");
+    assert_eq!(entry["kind"], "xlsx");
     assert_eq!(
-        s.get("/api/reports/2024.xlsx").await.status,
-        StatusCode::NOT_IMPLEMENTED
+        entry["agency"].as_str(),
+        Some(source.report.agency.as_str())
     );
+    assert_eq!(entry["year"], source.report.year.0);
+    assert_eq!(entry["status"], "ready", "{entry}");
+
+    // Opened: the data are what openpyxl reads in the workbook.
+    let opened = s.get("/api/reports/long.xlsx").await;
+    assert_eq!(
+        opened.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&opened.bytes)
+    );
+    let opened = opened.json();
+    assert_eq!(opened["kind"], "xlsx");
+    assert_eq!(opened["read_only"], Value::Null);
+    assert_eq!(opened["findings"], json!([]));
+    assert_eq!(opened["data"]["agency"], named_cells(&dump, "agency")[0]);
+    for (table, key) in [
+        ("requests", "new"),
+        ("requests", "granted"),
+        ("appeals", "review"),
+    ] {
+        let values = opened["data"][table][key].as_array().unwrap().clone();
+        let cells = named_cells(&dump, &format!("{table}_{key}"));
+        assert_eq!(values, cells[..values.len()], "{table}.{key}");
+        assert!(
+            values.iter().any(|v| v.as_i64() != Some(0)),
+            "{table}.{key}"
+        );
+    }
+    assert_eq!(
+        opened["data"]["active"]["licensing"],
+        named_cells(&dump, "active_licensing")[0]
+    );
+
+    // An edit that breaks R1: the finding names the workbook's cell.
+    let mut data = opened["data"].clone();
+    let new_value = data["requests"]["new"][0].as_i64().unwrap() + 5;
+    data["requests"]["new"][0] = json!(new_value);
+    let checked = s
+        .change("POST", "/api/check?report=long.xlsx", data.clone())
+        .await
+        .json();
+    // R1 sits at the column's 四、结转下年度继续办理 (its first cell for 自然人).
+    let forward = dump["names"]["requests_carried_forward"]
+        .as_str()
+        .unwrap()
+        .replace(['$', '\''], "");
+    let first_cell = forward.split(':').next().unwrap().to_string();
+    assert!(
+        checked["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["origin"] == first_cell.as_str()),
+        "no finding at {first_cell}: {}",
+        checked["findings"]
+    );
+
+    // Saved through PUT: a workbook again, the previous one kept as .bak.
+    let a = s
+        .change(
+            "PUT",
+            "/api/reports/long.xlsx",
+            json!({ "revision": opened["revision"], "data": data }),
+        )
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.bytes)
+    );
+    let revision = a.json()["revision"].as_str().unwrap().to_string();
+    assert_ne!(revision, opened["revision"].as_str().unwrap());
+    assert_eq!(std::fs::read(s.path("long.xlsx.bak")).unwrap(), bytes);
+    let saved = crate::workbook::inspect(&s.path("long.xlsx"));
+    assert_eq!(named_cells(&saved, "requests_new")[0], json!(new_value));
+    assert_eq!(
+        named_cells(&saved, "requests_granted"),
+        named_cells(&dump, "requests_granted")
+    );
+    // A second tab's save of the first version is a conflict.
+    let stale = s
+        .change(
+            "PUT",
+            "/api/reports/long.xlsx",
+            json!({ "revision": opened["revision"], "data": opened["data"] }),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+
+    // LibreOffice opens the saved workbook; its .ods copy reads back with the new value.
+    let out = tempfile::tempdir().unwrap();
+    crate::workbook::libreoffice(&[&s.path("long.xlsx")], "ods", out.path());
+    std::fs::copy(out.path().join("long.ods"), s.path("long.ods")).unwrap();
+    let ods = s.get("/api/reports/long.ods").await.json();
+    assert_eq!(ods["kind"], "ods");
+    assert_eq!(ods["data"]["requests"]["new"][0], json!(new_value));
+    assert!(ods["read_only"].as_str().unwrap().contains(".xlsx"));
+    // An .ods (or .xls) workbook is not saved: nianbao writes .xlsx only.
+    let ods_bytes = std::fs::read(s.path("long.ods")).unwrap();
+    let refused = s
+        .change(
+            "PUT",
+            "/api/reports/long.ods",
+            json!({ "revision": ods["revision"], "data": ods["data"] }),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.error_kind(), "read-only");
+    assert_eq!(std::fs::read(s.path("long.ods")).unwrap(), ods_bytes);
+    std::fs::remove_file(s.path("long.ods")).unwrap();
+
+    // Next year's report starts from the workbook.
+    let a = s
+        .change("POST", "/api/reports", json!({ "prev": "long.xlsx" }))
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&a.bytes)
+    );
+    let next = a.json()["name"].as_str().unwrap().to_string();
+    let next_data = s
+        .get(&format!("/api/reports/{}", urlencode(&next)))
+        .await
+        .json();
+    assert_eq!(next_data["data"]["year"], source.report.year.0 + 1);
+    assert_eq!(next_data["prev"], "long.xlsx");
+    let forward = named_cells(&saved, "requests_carried_forward");
+    let carried = next_data["data"]["requests"]["carried_over"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(carried, forward[..carried.len()]);
 }
 
 /// The command: `nianbao serve DIR` prints its address on standard output and

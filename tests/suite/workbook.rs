@@ -37,13 +37,13 @@ fn python(name: &str, args: &[&dyn AsRef<std::ffi::OsStr>]) -> String {
 }
 
 /// What openpyxl reads in a workbook (see dump.py).
-fn inspect(path: &Path) -> Value {
+pub(crate) fn inspect(path: &Path) -> Value {
     serde_json::from_str(&python("dump.py", &[&path])).unwrap()
 }
 
 /// Converts workbooks with LibreOffice Calc headless (its own profile, so
 /// tests can run side by side) into `outdir`.
-fn libreoffice(files: &[&Path], to: &str, outdir: &Path) {
+pub(crate) fn libreoffice(files: &[&Path], to: &str, outdir: &Path) {
     let profile = tempfile::tempdir().unwrap();
     let out = Process::new("soffice")
         .arg(format!(

@@ -125,8 +125,10 @@ const STATUS = {
   ready: ['可以生成', 'ok'],
   rendered: ['已生成 PDF', 'done'],
   unreadable: ['无法读取', 'bad'],
-  unsupported: ['暂不支持', 'muted'],
 };
+
+/** What the last import said, shown above the editor of the report it made. */
+let lastImport = null;
 
 // ---------------------------------------------------------------------------
 // Routing
@@ -174,7 +176,7 @@ async function showWorkspace() {
   const rows = reports.map((r) => {
     const [label, cls] = STATUS[r.status] || [r.status, ''];
     const when = r.modified ? new Date(r.modified * 1000).toLocaleString('zh-CN', { hour12: false }) : '';
-    const open = r.status === 'unreadable' || r.status === 'unsupported'
+    const open = r.status === 'unreadable'
       ? el('span', { class: 'muted', title: r.message || '' }, r.message ? '无法打开' : '')
       : el('a', { class: 'button small', href: '#/edit/' + encodeURIComponent(r.name) }, '打开');
     return el('tr', { 'data-name': r.name },
@@ -190,8 +192,13 @@ async function showWorkspace() {
         r.pdf ? el('a', { class: 'button small secondary', href: reportUrl(r.name, '/pdf'), download: r.pdf }, '下载 PDF') : null));
   });
 
-  const importAvailable = info.ok && info.body.import.available;
   const newForm = newReportForm(reports);
+  const importMessage = el('p', { class: 'error', id: 'import-error' });
+  const importInput = el('input', {
+    type: 'file', class: 'hidden-file', id: 'import-file',
+    accept: '.pdf,.docx,.html,.htm,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/html,text/plain',
+    onchange: (e) => importReport(e.target.files[0], importMessage, e.target),
+  });
   app.replaceChildren(
     el('section', { class: 'workspace' },
       el('div', { class: 'workspace-head' },
@@ -201,10 +208,13 @@ async function showWorkspace() {
           el('p', { class: 'summary' }, reports.length ? '共 ' + reports.length + ' 份报告：' + summary : '')),
         el('div', { class: 'head-actions' },
           el('button', { type: 'button', onclick: () => newForm.classList.toggle('open') }, '新建报告'),
+          importInput,
           el('button', {
-            type: 'button', class: 'secondary', id: 'import', disabled: !importAvailable,
-            title: importAvailable ? '上传已发布的 PDF、Word 或网页' : (info.ok && info.body.import.message) || '尚未开通',
+            type: 'button', class: 'secondary', id: 'import',
+            title: '上传已发布的报告（PDF、Word .docx、网页 .html 或文本 .txt），读出其中的数据，保存为新的数据文件',
+            onclick: () => importInput.click(),
           }, '导入已发布的报告'))),
+      importMessage,
       newForm,
       reports.length
         ? el('table', { class: 'reports' },
@@ -217,7 +227,7 @@ function newReportForm(reports) {
   const lastYear = new Date().getFullYear() - 1;
   const agency = el('input', { type: 'text', name: 'agency', placeholder: '如：某某县人民政府办公室' });
   const year = el('input', { type: 'number', name: 'year', value: String(lastYear), min: '2019', max: '2200' });
-  const sources = reports.filter((r) => r.agency && r.year && r.status !== 'unreadable' && r.status !== 'unsupported');
+  const sources = reports.filter((r) => r.agency && r.year && r.status !== 'unreadable');
   const prev = el('select', { name: 'prev' },
     el('option', { value: '' }, '空白报告（全部填 0）'),
     sources.map((r) => el('option', { value: r.name }, '按 ' + r.agency + ' ' + r.year + ' 年的报告新建 ' + (r.year + 1) + ' 年报告（' + r.name + '）')));
@@ -238,6 +248,37 @@ function newReportForm(reports) {
     el('p', { class: 'muted small' }, '按上一年的报告新建时，机关名称、各部分文字沿用上一年的（请逐段改写），“二、上年结转”取上一年的“四、结转下年度继续办理”，现行有效件数取上一年的。'),
     message,
     el('button', { type: 'submit' }, '创建'));
+}
+
+/** Uploads a published report; opens the data file it became, with the importer's notes. */
+async function importReport(file, message, input) {
+  if (!file) return;
+  message.textContent = '';
+  toast('正在导入 ' + file.name + ' ……');
+  const r = await call('POST', '/api/import?file=' + encodeURIComponent(file.name), file, { raw: true, type: 'application/octet-stream' });
+  input.value = '';
+  if (!r.ok) {
+    message.textContent = errorMessage(r);
+    toast('导入失败', 'error');
+    return;
+  }
+  lastImport = r.body;
+  toast('已导入 ' + file.name + '，保存为 ' + r.body.name);
+  location.hash = '#/edit/' + encodeURIComponent(r.body.name);
+}
+
+/** The importer's notes above the editor of the report it made. */
+function importNotes(imported) {
+  const warnings = (imported.notes || []).filter((n) => n.level === 'warning');
+  const infos = (imported.notes || []).filter((n) => n.level !== 'warning');
+  return el('section', { class: 'panel import-notes', id: 'import-notes' },
+    el('h2', {}, '导入说明'),
+    el('p', {}, '已从“' + imported.file + '”导入，保存为 ' + imported.name +
+      '。表格中原文空白或印作“/”“—”的格子导入为空白（不是 0），请对照原文逐项核对，并处理右侧“检查结果”中的问题。'),
+    warnings.length ? el('ul', { class: 'notes' }, warnings.map((n) => el('li', { class: 'warning' }, n.message))) : el('p', { class: 'muted' }, '导入时没有需要注意的问题。'),
+    infos.length ? el('details', {}, el('summary', {}, '其他说明（' + infos.length + ' 条：原文的写法与规定格式略有不同，已按规定格式读取）'),
+      el('ul', { class: 'notes' }, infos.map((n) => el('li', {}, n.message)))) : null,
+    el('button', { type: 'button', class: 'secondary small', onclick: (e) => e.target.closest('section').remove() }, '关闭说明'));
 }
 
 // ---------------------------------------------------------------------------
@@ -273,6 +314,7 @@ class Editor {
     this.refs = refs;
     this.prev = opened.prev;
     this.pdfName = opened.pdf;
+    this.readOnly = opened.read_only;
     this.dirty = false;
     this.checkSeq = 0;
     this.previewSeq = 0;
@@ -305,7 +347,18 @@ class Editor {
       el('section', { class: 'panel preview-panel' },
         el('h2', {}, '打印预览 ', this.previewStatus),
         this.pages));
-    app.replaceChildren(el('div', { class: 'editor' }, toolbar, el('div', { class: 'columns' }, this.form, side)));
+    const notices = [];
+    this.importOrigins = {};
+    if (lastImport && lastImport.name === this.name) {
+      notices.push(importNotes(lastImport));
+      // Where each value is printed in the published file, for the findings.
+      Object.assign(this.importOrigins, lastImport.origins || {});
+      for (const f of lastImport.findings || []) if (f.origin) this.importOrigins[f.key] = f.origin;
+    }
+    lastImport = null;
+    if (this.readOnly) notices.push(el('p', { class: 'panel read-only', id: 'read-only' }, this.readOnly));
+    app.replaceChildren(el('div', { class: 'editor' }, toolbar, ...notices, el('div', { class: 'columns' }, this.form, side)));
+    if (this.readOnly) toolbar.querySelector('#save').disabled = true;
     this.render();
     this.refreshPreview();
   }
@@ -673,6 +726,7 @@ class Editor {
   }
 
   showFindings(findings) {
+    for (const f of findings) if (!f.origin && this.importOrigins && this.importOrigins[f.key]) f.origin = this.importOrigins[f.key];
     for (const f of this.form.querySelectorAll('.flag, .finding-note')) f.remove();
     for (const f of this.form.querySelectorAll('.has-error, .has-warning')) f.classList.remove('has-error', 'has-warning');
     for (const i of this.form.querySelectorAll('td input[title]')) i.removeAttribute('title');
@@ -688,6 +742,7 @@ class Editor {
         el('span', { class: 'severity' }, f.severity === 'error' ? '错误' : '提示'),
         el('div', { class: 'message' }, f.message),
         place ? el('div', { class: 'place' }, place) : null,
+        f.origin ? el('div', { class: 'origin' }, '位置：' + f.origin) : null,
         f.caused_by !== null && f.caused_by !== undefined ? el('div', { class: 'cause' }, '与第 ' + (f.caused_by + 1) + ' 条同一原因') : null);
       li.addEventListener('click', () => this.reveal(target));
       li.addEventListener('keydown', (e) => { if (e.key === 'Enter') this.reveal(target); });
@@ -701,14 +756,15 @@ class Editor {
     const cls = f.severity === 'error' ? 'has-error' : 'has-warning';
     if (target.tagName === 'TD') {
       target.classList.add(cls);
-      target.append(el('span', { class: 'flag ' + f.severity, title: f.rule + '：' + f.message, 'data-rule': f.rule }, f.rule));
+      const where = f.origin ? '（' + f.origin + '）' : '';
+      target.append(el('span', { class: 'flag ' + f.severity, title: f.rule + '：' + f.message + where, 'data-rule': f.rule }, f.rule));
       const input = target.querySelector('input');
-      if (input) input.title = f.rule + '：' + f.message;
+      if (input) input.title = f.rule + '：' + f.message + where;
       return;
     }
     const slot = target.querySelector(':scope > .field-findings') || (target.classList.contains('field-findings') ? target : null);
     const note = el('div', { class: 'finding-note ' + f.severity, 'data-rule': f.rule },
-      el('span', { class: 'rule' }, f.rule), ' ', f.message);
+      el('span', { class: 'rule' }, f.rule), ' ', f.message, f.origin ? '（' + f.origin + '）' : '');
     target.classList.add(cls);
     if (slot) {
       slot.append(note);
