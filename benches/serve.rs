@@ -249,7 +249,7 @@ async fn run() {
 
     // 3. From scratch: a new world and an empty cache each time (what the
     //    preview avoids).
-    let loaded = nianbao::model::load_path(&dir.path().join(NAME), None).unwrap();
+    let loaded = nianbao::load_data(&dir.path().join(NAME), None).unwrap();
     let mut times = Vec::new();
     for i in 0..=RUNS / 3 {
         let mut preview = nianbao::preview::Preview::new(publisher.clone());

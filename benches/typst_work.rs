@@ -126,7 +126,7 @@ fn main() {
         Err(_) => nianbao::render::Templates::embedded(),
     };
     let publisher = Publisher::new(fonts.clone(), templates);
-    let example = nianbao::model::load_path(&root.join("examples/bianlukou-2023.toml"), None)
+    let example = nianbao::load_data(&root.join("examples/bianlukou-2023.toml"), None)
         .expect("the example loads");
     // `NIANBAO_BENCH_HANDSET=FILE`: another hand-set source (to price a property).
     let handset_path = std::env::var("NIANBAO_BENCH_HANDSET")

@@ -218,46 +218,6 @@ pub fn display_name(path: &Path) -> String {
     }
 }
 
-/// Loads a report from a path (`-` reads standard input; then `format` is required).
-pub fn load_path(path: &Path, format: Option<Format>) -> Result<Loaded, LoadError> {
-    let stdin = path == Path::new("-");
-    let name = display_name(path);
-    let format = match format.or_else(|| Format::from_path(path)) {
-        Some(f) => f,
-        None if stdin => Format::Toml,
-        None => {
-            if path.is_dir() {
-                return Err(LoadError::IsDirectory { file: name });
-            }
-            return Err(LoadError::UnknownFormat { file: name });
-        }
-    };
-    let bytes = if stdin {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|source| {
-            LoadError::Io {
-                file: name.clone(),
-                source,
-            }
-        })?;
-        buf
-    } else {
-        if path.is_dir() {
-            return Err(LoadError::IsDirectory { file: name });
-        }
-        std::fs::read(path).map_err(|source| LoadError::Io {
-            file: name.clone(),
-            source,
-        })?
-    };
-    let dir = if stdin {
-        std::env::current_dir().ok()
-    } else {
-        Some(path.parent().map(Path::to_path_buf).unwrap_or_default())
-    };
-    load_bytes(name, dir, bytes, format)
-}
-
 /// Loads a report from bytes already read (e.g. by a batch that also hashes them).
 /// `dir` is where relative paths in the data (the seal) are resolved.
 pub fn load_bytes(

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 pub use labels::{AppealKind, OutcomeGroup, RequestRow};
 pub use load::{
-    display_name, load_bytes, load_node, load_path, load_str, Format, LoadError, Loaded, SourceText,
+    display_name, load_bytes, load_node, load_str, Format, LoadError, Loaded, SourceText,
 };
 pub use locate::{KeyPath, Segment, SpanIndex};
 pub use read::{CellPlace, Problem, ProblemKind};

@@ -25,20 +25,6 @@ fn nianbao() -> Command {
     Command::cargo_bin("nianbao").unwrap()
 }
 
-/// Runs a program; returns (success, stdout + stderr).
-fn run(program: &str, args: &[&str]) -> (bool, String) {
-    let out = Process::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program} (scripts/test installs it): {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Process::new("openssl")
         .current_dir(dir)

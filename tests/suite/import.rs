@@ -349,35 +349,20 @@ fn gbk_text_and_pages_import_like_utf8() {
 /// A one-page PDF in Helvetica without any Chinese, like the fakes in the peers'
 /// sample folders.
 fn helvetica_pdf() -> Vec<u8> {
-    use lopdf::{dictionary, Object, Stream};
+    use lopdf::dictionary;
     let mut doc = lopdf::Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
     });
     let content = b"BT /F1 24 Tf 72 720 Td (Sample Report 2023) Tj ET".to_vec();
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    let resources = dictionary! { "Font" => dictionary! { "F1" => font } };
+    one_page_pdf(doc, pages_id, content, resources)
 }
 
 /// A page of the 淮安 report rasterised (pdftoppm) and wrapped as an image-only PDF.
 fn scanned_pdf(dir: &Path) -> Vec<u8> {
-    use lopdf::{dictionary, Object, Stream};
+    use lopdf::{dictionary, Stream};
     let prefix = dir.join("scan");
     crate::common::tool(
         "pdftoppm",
@@ -423,10 +408,23 @@ fn scanned_pdf(dir: &Path) -> Vec<u8> {
         pixels,
     ));
     let content = b"q 595 0 0 842 0 0 cm /Im1 Do Q".to_vec();
+    let resources = dictionary! { "XObject" => dictionary! { "Im1" => image } };
+    one_page_pdf(doc, pages_id, content, resources)
+}
+
+/// Finishes a one-page A4 PDF: the page (its content stream and resources), the
+/// page tree `pages_id`, the catalog; its bytes.
+fn one_page_pdf(
+    mut doc: lopdf::Document,
+    pages_id: lopdf::ObjectId,
+    content: Vec<u8>,
+    resources: lopdf::Dictionary,
+) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
     let content_id = doc.add_object(Stream::new(dictionary! {}, content));
     let page = doc.add_object(dictionary! {
         "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image } },
+        "Resources" => resources,
         "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
     });
     doc.objects.insert(

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use nianbao::model::{load_path, load_str, Format, Loaded};
+use nianbao::model::{load_str, Format, Loaded};
 use nianbao::{Publisher, RenderOptions};
 
 pub fn root() -> PathBuf {
@@ -34,7 +34,7 @@ pub fn publisher() -> &'static Publisher {
 }
 
 pub fn load(path: &Path) -> Loaded {
-    load_path(path, None).unwrap_or_else(|e| panic!("{e}"))
+    nianbao::load_data(path, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn load_text(text: &str, format: Format) -> Loaded {
@@ -50,6 +50,20 @@ pub fn render_to_file(loaded: &Loaded, options: &RenderOptions) -> (tempfile::Te
         .unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&out, rendered.pdf).unwrap();
     (dir, out)
+}
+
+/// Runs a program; returns (success, stdout + stderr).
+pub fn run(program: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} (scripts/test installs it): {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
 }
 
 /// Runs a tool and returns its standard output; panics with its stderr on failure.

@@ -3,21 +3,8 @@
 //! scripts/install-verifiers).
 
 use std::path::Path;
-use std::process::Command;
 
-/// Runs a program; returns (success, stdout + stderr).
-fn run(program: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program} (scripts/test installs it): {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
+use super::run;
 
 /// The only page-validation findings allowed on our output, and why.
 ///
