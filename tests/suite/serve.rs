@@ -44,6 +44,16 @@ struct Answer {
 }
 
 impl Answer {
+    /// Asserts the status, showing the body when it differs.
+    fn assert_status(&self, status: StatusCode) {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.bytes)
+        );
+    }
+
     fn json(&self) -> Value {
         serde_json::from_slice(&self.bytes)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.bytes)))
@@ -104,12 +114,7 @@ impl Server {
 
     async fn open(&self) -> Value {
         let a = self.get(&format!("/api/reports/{EXAMPLE_NAME}")).await;
-        assert_eq!(
-            a.status,
-            StatusCode::OK,
-            "{}",
-            String::from_utf8_lossy(&a.bytes)
-        );
+        a.assert_status(StatusCode::OK);
         a.json()
     }
 
@@ -229,12 +234,7 @@ async fn a_save_writes_toml_in_place_keeps_a_backup_and_refuses_a_stale_revision
             json!({ "revision": revision, "data": data }),
         )
         .await;
-    assert_eq!(
-        a.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&a.bytes)
-    );
+    a.assert_status(StatusCode::OK);
     let saved = a.json();
     assert_eq!(saved["findings"], json!([]));
     let text = std::fs::read_to_string(s.path(EXAMPLE_NAME)).unwrap();
@@ -315,12 +315,7 @@ async fn json_and_yaml_reports_are_saved_in_their_own_format() {
 async fn previews_are_png_pages_with_etags_that_change_with_the_data() {
     let s = server();
     let pages = s.get(&format!("/api/reports/{EXAMPLE_NAME}/preview")).await;
-    assert_eq!(
-        pages.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&pages.bytes)
-    );
+    pages.assert_status(StatusCode::OK);
     let pages = pages.json()["pages"].clone();
     let count = pages.as_array().unwrap().len();
     // The PDF of the same data, counted by an independent reader.
@@ -453,12 +448,7 @@ async fn new_reports_start_from_the_skeleton_or_from_last_year() {
     let a = s
         .change("POST", "/api/reports", json!({ "prev": EXAMPLE_NAME }))
         .await;
-    assert_eq!(
-        a.status,
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(&a.bytes)
-    );
+    a.assert_status(StatusCode::CREATED);
     let name = a.json()["name"].as_str().unwrap().to_string();
     assert_eq!(name, "卞路口乡人民政府2024.toml");
     let opened = s
@@ -891,12 +881,7 @@ async fn a_published_pdf_is_imported_into_a_new_toml_file_with_the_values_it_pri
     let a = s
         .upload("/api/import?file=huaian-shi-2024.pdf", pdf.clone())
         .await;
-    assert_eq!(
-        a.status,
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(&a.bytes)
-    );
+    a.assert_status(StatusCode::CREATED);
     let answer = a.json();
     // Named after the agency and year, as `nianbao init --xlsx` and batch name reports.
     let name = format!(
@@ -961,12 +946,7 @@ async fn a_published_report_with_blank_cells_is_imported_with_its_findings_place
     let a = s
         .upload("/api/import?file=huaian-hongze-qu-2023.pdf", pdf)
         .await;
-    assert_eq!(
-        a.status,
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(&a.bytes)
-    );
+    a.assert_status(StatusCode::CREATED);
     let answer = a.json();
     let name = answer["name"].as_str().unwrap().to_string();
     let saved: toml::Value = std::fs::read_to_string(s.path(&name))
@@ -1059,12 +1039,7 @@ async fn a_published_form_without_agency_or_year_is_named_after_the_uploaded_fil
     let a = s
         .upload("/api/import?file=C%3A%5Cfakepath%5Cblank.docx", docx)
         .await;
-    assert_eq!(
-        a.status,
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(&a.bytes)
-    );
+    a.assert_status(StatusCode::CREATED);
     let answer = a.json();
     // A browser's path is not a path in the folder: only a safe name is used.
     let name = answer["name"].as_str().unwrap();
@@ -1128,12 +1103,7 @@ async fn a_workbook_is_listed_opened_saved_as_a_workbook_and_starts_next_years_r
 
     // Opened: the data are what openpyxl reads in the workbook.
     let opened = s.get("/api/reports/long.xlsx").await;
-    assert_eq!(
-        opened.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&opened.bytes)
-    );
+    opened.assert_status(StatusCode::OK);
     let opened = opened.json();
     assert_eq!(opened["kind"], "xlsx");
     assert_eq!(opened["read_only"], Value::Null);
@@ -1189,12 +1159,7 @@ async fn a_workbook_is_listed_opened_saved_as_a_workbook_and_starts_next_years_r
             json!({ "revision": opened["revision"], "data": data }),
         )
         .await;
-    assert_eq!(
-        a.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&a.bytes)
-    );
+    a.assert_status(StatusCode::OK);
     let revision = a.json()["revision"].as_str().unwrap().to_string();
     assert_ne!(revision, opened["revision"].as_str().unwrap());
     assert_eq!(std::fs::read(s.path("long.xlsx.bak")).unwrap(), bytes);
@@ -1240,12 +1205,7 @@ async fn a_workbook_is_listed_opened_saved_as_a_workbook_and_starts_next_years_r
     let a = s
         .change("POST", "/api/reports", json!({ "prev": "long.xlsx" }))
         .await;
-    assert_eq!(
-        a.status,
-        StatusCode::CREATED,
-        "{}",
-        String::from_utf8_lossy(&a.bytes)
-    );
+    a.assert_status(StatusCode::CREATED);
     let next = a.json()["name"].as_str().unwrap().to_string();
     let next_data = s
         .get(&format!("/api/reports/{}", urlencode(&next)))
